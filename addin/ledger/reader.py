@@ -1,0 +1,138 @@
+"""From a workbook (file or xlwings Book grids) to ledger tables.
+
+``read_ledgers`` is the one entry point the CLI, the ribbon actions and the tests
+use: it lays out each sheet, detects its kind, and normalises its columns, and it
+says for every sheet it did not use why not (empty, no header, not a ledger).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from addin.ledger.definitions import Catalog, default_catalog
+from addin.ledger.detect import best_near_miss, detect_kinds
+from addin.ledger.layout import analyse
+from addin.ledger.table import LedgerTable, build_table
+from addin.ledger.text import header_key
+from addin.ledger.workbook import RawSheet, RawWorkbook, read_workbook
+
+OWN_SHEETS = frozenset({"检查结果", "_zhenggai", "操作记录"})
+"""Sheets the add-in writes itself; never read back as ledgers."""
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedSheet:
+    """A sheet that holds no ledger, and why (in Chinese, for the user)."""
+
+    sheet: str
+    reason: str
+
+
+@dataclass
+class WorkbookLedgers:
+    """Everything read from one workbook."""
+
+    path: str
+    tables: list[LedgerTable] = field(default_factory=list)
+    skipped: list[SkippedSheet] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[LedgerTable]:
+        return [t for t in self.tables if t.kind == kind]
+
+
+def read_ledgers(
+    source: str | RawWorkbook,
+    *,
+    today: dt.date,
+    catalog: Catalog | None = None,
+    kind_overrides: dict[str, str] | None = None,
+    immediate_days: int = 7,
+    max_mb: float = 200.0,
+    max_rows: int = 1_048_576,
+) -> WorkbookLedgers:
+    """Read a workbook file (or already-read grids) into normalised ledger tables."""
+    catalog = catalog or default_catalog()
+    book = (
+        source if isinstance(source, RawWorkbook) else read_workbook(source, max_mb=max_mb, max_rows=max_rows)
+    )
+    result = WorkbookLedgers(path=book.path)
+    overrides = kind_overrides or {}
+    for sheet in book.sheets:
+        tables, reason = read_sheet(
+            book.path,
+            sheet,
+            catalog,
+            today=today,
+            override=overrides.get(sheet.name),
+            immediate_days=immediate_days,
+        )
+        result.tables.extend(tables)
+        if reason:
+            result.skipped.append(SkippedSheet(sheet.name, reason))
+    return result
+
+
+def read_sheet(
+    path: str,
+    sheet: RawSheet,
+    catalog: Catalog,
+    *,
+    today: dt.date,
+    override: str | None = None,
+    immediate_days: int = 7,
+) -> tuple[list[LedgerTable], str]:
+    """The ledger tables of one sheet, or none and the reason."""
+    if sheet.name in OWN_SHEETS:
+        return [], "本工具生成的工作表"
+    if not any(v not in ("", None) for row in sheet.cells for v in row):
+        return [], "空工作表"
+    townships = catalog.codes.get("townships")
+
+    def is_section_name(text: str) -> bool:
+        return townships is not None and townships.lookup(text) is not None
+
+    layout = analyse(sheet, catalog.is_header_text, is_section_name)
+    if layout is None:
+        return [], "未找到表头（前40行中没有可识别的列名），不是台账"
+    matches = detect_kinds(
+        catalog, layout.columns, sheet_name=sheet.name, title=layout.title, override=override
+    )
+    if not matches:
+        near = best_near_miss(catalog, layout.columns, sheet.name)
+        hint = ""
+        if near is not None and near.matched:
+            names = "、".join(c.leaf for c in list(near.columns.values())[:4])
+            hint = f"（只识别出 {names} 等 {near.matched} 列，与{near.ledger.label}不够吻合）"
+        return [], f"表头不属于任何已知台账类型{hint}"
+    tables = []
+    for match in matches:
+        table = build_table(
+            path, sheet.name, layout, match, catalog, today=today, immediate_days=immediate_days
+        )
+        if match is not matches[0] and match.ledger.one_row_per:
+            table = _one_row_per(table, match.ledger.one_row_per)
+            if table is None:
+                continue
+        tables.append(table)
+    return tables, ""
+
+
+def _one_row_per(table: LedgerTable, key: str) -> LedgerTable | None:
+    """Keep the first data row of each distinct ``key`` value (person-per-row rosters)."""
+    if not table.has(key):
+        return None
+    values = table.values(key)
+    empty = table.empty(key)
+    seen: set[str] = set()
+    keep = []
+    for i, v in enumerate(values):
+        if empty[i]:
+            continue
+        k = header_key(v)
+        if k not in seen:
+            seen.add(k)
+            keep.append(i)
+    return table.subset(np.asarray(keep, dtype=int))

@@ -1,0 +1,58 @@
+"""The JSON report: a fixed contract (design §5), written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from addin import __version__
+from addin.check import CheckRun
+from addin.errors import OutputError
+
+
+def report_dict(run: CheckRun) -> dict[str, Any]:
+    """The report as a dict: tool, version, as_of, files (with their sheets), findings."""
+    files = []
+    for result in run.files:
+        entry: dict[str, Any] = {"path": result.path, "sheets": []}
+        if result.ledgers is not None:
+            entry["sheets"] = [
+                {"name": t.sheet, "kind": t.kind, "header_rows": t.header_rows, "data_rows": len(t)}
+                for t in result.ledgers.tables
+            ]
+            entry["skipped_sheets"] = [{"name": s.sheet, "reason": s.reason} for s in result.ledgers.skipped]
+        if result.error is not None:
+            entry["error"] = str(result.error)
+        files.append(entry)
+    return {
+        "tool": "zhenggai",
+        "version": __version__,
+        "as_of": run.as_of.isoformat(),
+        "files": files,
+        "findings": [f.as_report() for f in run.findings],
+    }
+
+
+def write_json_atomic(path: Path, document: Any) -> None:
+    """Write JSON next to its final place, then rename: readers never see half a file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".zhenggai-", suffix=".json.tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(path, exc.strerror or str(exc)) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(document, fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(path, exc.strerror or str(exc)) from exc
+
+
+def write_report(run: CheckRun, path: Path) -> None:
+    write_json_atomic(path, report_dict(run))

@@ -1,0 +1,189 @@
+"""Run the rule catalogue over the ledger tables of a workbook.
+
+One pass per (table, rule): every rule is a vectorised check over whole columns;
+only the rows it flags are turned into :class:`Finding` objects, whose sentences
+are rendered from the finding's own data (style lesson 5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from addin.ledger.reader import WorkbookLedgers
+from addin.ledger.table import LedgerTable
+from addin.rules.catalog import RuleTemplate, default_rules
+from addin.rules.checks import CHECKS, Hits, load_all
+from addin.rules.expressions import Context, NotApplicable, evaluate, join_keys
+from addin.rules.model import Finding, Rule, Severity, json_value
+
+
+@dataclass
+class RuleSettings:
+    """What a county's settings change about the catalogue."""
+
+    params: Mapping[str, Any] = field(default_factory=dict)  # global thresholds by name (CFG:…)
+    overrides: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=dict
+    )  # rule id -> {enabled, severity, params}
+
+
+def configure(rule: Rule, settings: RuleSettings) -> Rule | None:
+    """The rule with the county's parameters and severity, or None when switched off."""
+    params = {**rule.params, **{k: v for k, v in settings.params.items() if k in rule.params}}
+    override = settings.overrides.get(rule.id, {})
+    if override.get("enabled") is False:
+        return None
+    params.update(override.get("params", {}))
+    severity = Severity(override["severity"]) if "severity" in override else rule.severity
+    return replace(rule, params=params, severity=severity)
+
+
+def run_rules(
+    book: WorkbookLedgers,
+    *,
+    today: dt.date,
+    age_reference: dt.date | None = None,
+    templates: Sequence[RuleTemplate] | None = None,
+    settings: RuleSettings | None = None,
+) -> list[Finding]:
+    """Every finding of every applicable rule on every table of the workbook, in sheet order."""
+    load_all()
+    templates = default_rules() if templates is None else templates
+    settings = settings or RuleSettings()
+    by_kind: dict[str, list[LedgerTable]] = {}
+    for table in book.tables:
+        by_kind.setdefault(table.kind, []).append(table)
+    cache: dict[Any, np.ndarray] = {}
+    findings: list[Finding] = []
+    seen: set[tuple[Any, ...]] = set()
+    for table in book.tables:
+        present_fields = [f for f in table.ledger.fields if table.has(f.key)]
+        for template in templates:
+            if not template.enabled or template.rule.ledger not in ("*", table.kind):
+                continue
+            for raw_rule in template.instances(present_fields):
+                rule = configure(raw_rule, settings)
+                if rule is None or any(not table.has(f) for f in rule.fields):
+                    continue
+                ctx = Context(table, by_kind, today, age_reference or today, dict(rule.params), cache=cache)
+                try:
+                    for name, expr in rule.let.items():
+                        ctx.lets[name] = evaluate(expr, ctx)
+                    hits = CHECKS[rule.check].run(rule, ctx)
+                except NotApplicable:
+                    continue
+                for finding in _findings(rule, ctx, hits):
+                    key = (finding.file, finding.sheet, finding.cell or finding.row, finding.rule)
+                    if key not in seen:
+                        seen.add(key)
+                        findings.append(finding)
+    order = {t.sheet: i for i, t in enumerate(book.tables)}
+    findings.sort(key=lambda f: (order.get(f.sheet, 0), f.row or 0, f.cell or "", f.rule))
+    return findings
+
+
+# ------------------------------------------------------------------ rendering
+def display(value: Any) -> str:
+    """A value as it should read inside a Chinese sentence."""
+    value = json_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _business_key(table: LedgerTable, i: int) -> str:
+    parts = [display(table.raw_value(k, i)) for k in table.ledger.key_fields if table.has(k)]
+    return " ".join(p for p in parts if p)
+
+
+class _Values(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(template: str, values: Mapping[str, Any]) -> str:
+    """Fill a message template; numbers keep a format spec ("{share:.0f}"), others are displayed."""
+    out = []
+    for literal, name, spec, _conv in string.Formatter().parse(template):
+        out.append(literal)
+        if name is None:
+            continue
+        value = values.get(name, "{" + name + "}")
+        if spec and isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
+            out.append(format(value, spec))
+        else:
+            out.append(display(value) if not isinstance(value, str) else value)
+    return "".join(out)
+
+
+def _row_values(rule: Rule, ctx: Context, hits: Hits, i: int, target: str | None) -> dict[str, Any]:
+    table = ctx.table
+    values: dict[str, Any] = dict(rule.params)
+    for name, column in ctx.lets.items():
+        values[name] = column[i]
+    for name, column in hits.values.items():
+        values[name] = column[i]
+    names = {n for _, n, _, _ in string.Formatter().parse(rule.message) if n}
+    for name in names - values.keys():
+        if table.has(name):
+            values[name] = table.raw_value(name, i)
+    if target is not None:
+        values.setdefault("value", table.raw_value(target, i))
+        values.setdefault("column", table.header_text(target))
+        values.setdefault("field", table.ledger.field(target).label)
+    return values
+
+
+def _findings(rule: Rule, ctx: Context, hits: Hits) -> Iterable[Finding]:
+    table = ctx.table
+    if hits.mask is not None and hits.mask.any():
+        index = np.nonzero(hits.mask)[0]
+        if rule.once_per:
+            keys = join_keys(ctx, list(rule.once_per))
+            _, first = np.unique(keys[index], return_index=True)
+            index = np.sort(index[first])
+        for i in index:
+            target = hits.targets[i] if hits.targets is not None else rule.target
+            values = _row_values(rule, ctx, hits, int(i), target)
+            cell = table.cell(target, int(i)) if target else None
+            row = int(table.origin_rows[target][i]) if cell is not None and target else int(table.rows[i])
+            yield Finding(
+                file=table.file,
+                sheet=table.sheet,
+                row=row,
+                column=table.header_text(target) if target else None,
+                cell=cell,
+                rule=rule.id,
+                ref=rule.ref,
+                severity=rule.severity,
+                message=render(rule.message, values),
+                value=table.raw_value(target, int(i)) if target else None,
+                kind=table.kind,
+                key=_business_key(table, int(i)),
+            )
+    for place in hits.places:
+        values = {**rule.params, **place.values, "value": place.value, "column": place.column or ""}
+        yield Finding(
+            file=table.file,
+            sheet=table.sheet,
+            row=place.row,
+            column=place.column,
+            cell=place.cell,
+            rule=rule.id,
+            ref=rule.ref,
+            severity=rule.severity,
+            message=render(rule.message, values),
+            value=place.value,
+            kind=table.kind,
+        )

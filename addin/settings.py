@@ -1,0 +1,95 @@
+"""County settings: one JSON file, validated, found where staff would put it.
+
+Lookup order (first found wins): an explicit path; ``zhenggai.json`` next to the
+(first) workbook; the user's config folder (``%APPDATA%\\zhenggai\\zhenggai.json``
+on Windows, ``~/.config/zhenggai/zhenggai.json`` elsewhere). No file = defaults.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from addin.errors import ConfigError
+from addin.jsonfiles import load_validated
+from addin.rules.engine import RuleSettings
+
+SETTINGS_NAME = "zhenggai.json"
+
+
+def user_config_dir() -> Path:
+    """Where per-user settings live on this platform."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming")) / "zhenggai"
+    return Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "zhenggai"
+
+
+@dataclass
+class Settings:
+    """Everything a county can change without touching code."""
+
+    path: Path | None = None
+    as_of: dt.date | None = None
+    age_reference: dt.date | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sheet_kinds: dict[str, str] = field(default_factory=dict)
+    max_file_mb: float = 200.0
+    max_rows: int = 1_048_576
+
+    @property
+    def rule_settings(self) -> RuleSettings:
+        return RuleSettings(params=self.params, overrides=self.rules)
+
+    def today(self, cli_as_of: dt.date | None = None) -> dt.date:
+        """“Today” for every date rule: --as-of, else the settings file, else the system date."""
+        return cli_as_of or self.as_of or dt.date.today()
+
+    def age_reference_date(self, today: dt.date) -> dt.date:
+        return self.age_reference or today
+
+
+def find_settings(explicit: Path | None = None, near: Path | None = None) -> Path | None:
+    """The settings file in force, or None."""
+    if explicit is not None:
+        if not explicit.exists():
+            raise ConfigError(explicit, "设置文件不存在")
+        return explicit
+    candidates = []
+    if near is not None:
+        folder = near if near.is_dir() else near.parent
+        candidates.append(folder / SETTINGS_NAME)
+    candidates.append(user_config_dir() / SETTINGS_NAME)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def _date(value: str | None, path: Path, key: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(path, f"{key} 不是有效日期：{value}（格式 YYYY-MM-DD）") from exc
+
+
+def load_settings(explicit: Path | None = None, near: Path | None = None) -> Settings:
+    """Load and validate the settings in force (defaults when there is no file)."""
+    path = find_settings(explicit, near)
+    if path is None:
+        return Settings()
+    doc = load_validated(path, "settings.schema.json")
+    limits = doc.get("limits", {})
+    return Settings(
+        path=path,
+        as_of=_date(doc.get("as_of"), path, "as_of"),
+        age_reference=_date(doc.get("age_reference_date"), path, "age_reference_date"),
+        params=dict(doc.get("params", {})),
+        rules={k: dict(v) for k, v in doc.get("rules", {}).items()},
+        sheet_kinds=dict(doc.get("sheet_kinds", {})),
+        max_file_mb=float(limits.get("max_file_mb", 200.0)),
+        max_rows=int(limits.get("max_rows", 1_048_576)),
+    )
