@@ -112,7 +112,7 @@ def read_sheet(
         table = build_table(
             path, sheet.name, layout, match, catalog, today=today, immediate_days=immediate_days
         )
-        if match is not matches[0] and match.ledger.one_row_per:
+        if len(matches) > 1 and match.ledger.one_row_per:
             table = _one_row_per(table, match.ledger.one_row_per)
             if table is None:
                 continue

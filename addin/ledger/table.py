@@ -8,6 +8,7 @@ cell of their merge (where the value actually is).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,33 +135,35 @@ class LedgerTable:
 
     def subset(self, index: np.ndarray) -> LedgerTable:
         """The same table restricted to the data rows at positions ``index`` (order kept)."""
+        n = len(self)
         cols = {
             k: normalize.Normalised(
-                c.values[index],
-                c.empty[index],
-                c.bad[index],
-                {
-                    n: (v[index] if isinstance(v, np.ndarray) and len(v) == len(self) else v)
-                    for n, v in c.extra.items()
-                },
+                c.values[index], c.empty[index], c.bad[index], {name: _take(v, index, n) for name, v in c.extra.items()}
             )
             for k, c in self.cols.items()
         }
-        return LedgerTable(
-            file=self.file,
-            sheet=self.sheet,
-            ledger=self.ledger,
-            header_rows=self.header_rows,
+        return dataclasses.replace(
+            self,
             rows=self.rows[index],
-            columns=self.columns,
-            duplicates=self.duplicates,
             raw={k: v[index] for k, v in self.raw.items()},
             cols=cols,
             origin_rows={k: v[index] for k, v in self.origin_rows.items()},
-            layout=self.layout,
-            metadata=self.metadata,
             implied={k: v[index] for k, v in self.implied.items()},
         )
+
+
+def _take(value: Any, index: np.ndarray, n: int) -> Any:
+    """Rows ``index`` of a per-row side result: an array, or a dataclass of arrays (e.g. IdAnalysis)."""
+    if isinstance(value, np.ndarray) and value.ndim >= 1 and len(value) == n:
+        return value[index]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: getattr(value, f.name)[index]
+            for f in dataclasses.fields(value)
+            if isinstance(getattr(value, f.name), np.ndarray) and len(getattr(value, f.name)) == n
+        }
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 def _unit(f: FieldDef, column: HeaderColumn) -> str | None:

@@ -38,9 +38,7 @@ CT_VBA = "application/vnd.ms-office.vbaProject"
 
 def _element(local: str) -> re.Pattern[str]:
     """An empty element ``<p:local .../>`` (or ``<local ...></local>``) with any prefix."""
-    return re.compile(
-        rf"<(?:[\w.\-]+:)?{local}\b({ATTRS})\s*(?:/>|>\s*</(?:[\w.\-]+:)?{local}\s*>)"
-    )
+    return re.compile(rf"<(?:[\w.\-]+:)?{local}\b({ATTRS})\s*(?:/>|>\s*</(?:[\w.\-]+:)?{local}\s*>)")
 
 
 _RELATIONSHIP = _element("Relationship")

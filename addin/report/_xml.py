@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -36,9 +37,7 @@ _TAG_OPEN = re.compile(r"<(/?)(?=[A-Za-z_])")
 
 def parse_attrs(text: str) -> dict[str, str]:
     """The attributes of a start tag's attribute text, unescaped."""
-    return {
-        m[1]: html.unescape(m[2] if m[2] is not None else m[3]) for m in _ATTR.finditer(text)
-    }
+    return {m[1]: html.unescape(m[2] if m[2] is not None else m[3]) for m in _ATTR.finditer(text)}
 
 
 def local_name(qname: str) -> str:
@@ -218,6 +217,18 @@ def space_attr(text: str) -> str:
     return ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
 
 
+def display_width(text: str) -> int:
+    """Width in characters of the longest line; CJK and full-width characters count double."""
+    widest = 0
+    for line in text.split("\n"):
+        if line.isascii():
+            width = len(line)
+        else:
+            width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        widest = max(widest, width)
+    return widest
+
+
 def col_letters(col: int) -> str:
     """1 -> A, 27 -> AA."""
     letters = ""
@@ -231,7 +242,7 @@ _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
 def parse_ref(ref: str) -> tuple[int, int] | None:
-    """"$K$12" -> (12, 11), 1-based (row, column); None if not a cell address."""
+    """ "$K$12" -> (12, 11), 1-based (row, column); None if not a cell address."""
     m = _REF.fullmatch(ref.strip())
     if not m:
         return None

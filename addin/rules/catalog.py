@@ -185,7 +185,7 @@ def _rule(
 
 def load_rules(files: Iterable[Path] | None = None, catalog: Catalog | None = None) -> list[RuleTemplate]:
     """Every rule of the given files (default: templates/rules/*.json), validated."""
-    load_all()
+    load_all()  # registers check kinds, operators and derived values before validating
     catalog = catalog or default_catalog()
     files = sorted(template_path("rules").glob("*.json")) if files is None else list(files)
     templates: list[RuleTemplate] = []

@@ -80,7 +80,7 @@ def run_rules(
                 except NotApplicable:
                     continue
                 for finding in _findings(rule, ctx, hits):
-                    key = (finding.file, finding.sheet, finding.cell or finding.row, finding.rule)
+                    key = (finding.file, finding.sheet, finding.row, finding.cell, finding.column, finding.rule)
                     if key not in seen:
                         seen.add(key)
                         findings.append(finding)

@@ -70,7 +70,21 @@ def check(name: str, params_schema: dict[str, Any] | None = None) -> Callable[[C
 
 
 def load_all() -> dict[str, CheckKind]:
-    """Import every module that registers check kinds."""
-    from addin.rules.checks import condition, patterns, structure  # noqa: F401
+    """Import every module that registers check kinds, operators or derived values.
 
+    Check kinds live in ``addin/rules/checks/*.py``; extra expression operators and
+    derived values in ``addin/rules/ops_*.py``. Adding a module there is enough.
+    """
+    import importlib
+    import pkgutil
+
+    import addin.rules as rules_pkg
+    import addin.rules.checks as checks_pkg
+    import addin.rules.derived  # noqa: F401
+
+    for info in pkgutil.iter_modules(checks_pkg.__path__):
+        importlib.import_module(f"{checks_pkg.__name__}.{info.name}")
+    for info in pkgutil.iter_modules(rules_pkg.__path__):
+        if info.name.startswith("ops_"):
+            importlib.import_module(f"{rules_pkg.__name__}.{info.name}")
     return CHECKS
