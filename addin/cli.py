@@ -105,8 +105,6 @@ def _finish(run: CheckRun, *, strict: bool, json_path: Path | None) -> int:
         print(line)
     if json_path is not None:
         print(f"JSON 报告：{json_path}")
-    for failed in run.failed:
-        print(f"zhenggai：{failed.error}", file=sys.stderr)
     if run.failed:
         return 2
     if strict and any(f.severity == "error" for f in run.findings):

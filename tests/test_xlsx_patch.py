@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import os
 import posixpath
 import re
 import zipfile
@@ -44,6 +45,10 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OD_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MS_RELS = "http://schemas.microsoft.com/office/2006/relationships"
+EXCEL_ROOT_ATTRS = (
+    b'<worksheet xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    b' xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" mc:Ignorable="x14ac" '
+)
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 RED, YELLOW = "FFFFC7CE", "FFFFEB9C"
@@ -203,6 +208,8 @@ def build_ledger(path: Path) -> Path:
         ).encode()
         drawing = f'<drawing xmlns:r="{OD_RELS}" r:id="rIdPic"/></worksheet>'.encode()
         m[roster_part] = m[roster_part].replace(b"</worksheet>", drawing)
+        # an Excel-like root: markup-compatibility prefixes that must stay declared
+        m[roster_part] = m[roster_part].replace(b"<worksheet ", EXCEL_ROOT_ATTRS, 1)
         m["[Content_Types].xml"] = m["[Content_Types].xml"].replace(
             b"</Types>",
             b'<Default Extension="png" ContentType="image/png"/>'
@@ -416,11 +423,18 @@ def test_existing_sheet_of_that_name_is_replaced_where_it_stands(tmp_path: Path)
 
 def test_hidden_sheet_option(tmp_path: Path) -> None:
     src = tmp_path / "src.xlsx"
-    openpyxl.Workbook().save(src)
-    write_annotated_copy(
-        src, tmp_path / "dst.xlsx", new_sheets=[NewSheet("_zhenggai", ["flag"], [[1]], hidden=True)]
-    )
-    assert openpyxl.load_workbook(tmp_path / "dst.xlsx")["_zhenggai"].sheet_state == "hidden"
+    wb = openpyxl.Workbook()
+    wb.create_sheet("检查结果")
+    wb.active = 1
+    wb.save(src)
+    hidden = [
+        NewSheet("_zhenggai", ["flag"], [[1]], hidden=True),
+        NewSheet("检查结果", ["x"], [], hidden=True),
+    ]
+    write_annotated_copy(src, tmp_path / "dst.xlsx", new_sheets=hidden)
+    out = openpyxl.load_workbook(tmp_path / "dst.xlsx")
+    assert [ws.sheet_state for ws in out.worksheets] == ["visible", "hidden", "hidden"]
+    assert out.active.title == "Sheet"  # the active tab moved off the sheet we hid
 
 
 def test_dates_follow_a_1904_workbook(tmp_path: Path) -> None:
@@ -468,6 +482,33 @@ def test_sheet_names_are_made_valid() -> None:
     assert safe_sheet_name("'引号'") == "引号"
 
 
+@pytest.mark.parametrize("variant", ["no dxfs", "empty dxfs", "prefixed styles"])
+def test_mark_formats_are_added_to_any_stylesheet(tmp_path: Path, variant: str) -> None:
+    src = tmp_path / "src.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "x"
+    wb.save(src)
+
+    def edit(m: dict[str, bytes]) -> None:
+        text = m["xl/styles.xml"].decode()
+        assert "<dxfs" not in text  # openpyxl writes none
+        if variant == "empty dxfs":
+            text = text.replace("<tableStyles", '<dxfs count="0"/><tableStyles', 1)
+            assert '<dxfs count="0"/>' in text
+        elif variant == "prefixed styles":
+            text = re.sub(r"<(/?)(?=[A-Za-z])", r"<\1s:", text)
+            text = text.replace("<s:styleSheet xmlns=", "<s:styleSheet xmlns:s=")
+        m["xl/styles.xml"] = text.encode()
+
+    rewrite(src, edit)
+    marks = [CellMark("Sheet", 1, 1, "warning", "黄"), CellMark("Sheet", 2, 1, "error", "红")]
+    write_annotated_copy(src, tmp_path / "dst.xlsx", new_sheets=[findings_sheet()], marks=marks)
+    out = openpyxl.load_workbook(tmp_path / "dst.xlsx")
+    fills = [d.fill.bgColor.rgb for d in out._differential_styles.dxf]
+    assert marked_cells(out["Sheet"], fills) == {"A1": YELLOW, "A2": RED}
+    assert out["检查结果"]["A1"].font.b and out["检查结果"]["E2"].number_format == "yyyy-mm-dd"
+
+
 # -- marks ---------------------------------------------------------------------------------------------
 
 
@@ -500,6 +541,13 @@ def test_schema_order_of_inserted_elements(copy: tuple[Path, Path, str]) -> None
     with zipfile.ZipFile(dst) as z:
         roster = ET.fromstring(z.read(parts[ROSTER]))
         prefixed = z.read(parts[PREFIXED]).decode()
+    with zipfile.ZipFile(dst) as z:
+        roster_root = z.read(parts[ROSTER]).split(b">", 1)[0]
+    assert (
+        b'mc:Ignorable="x14ac"' in roster_root
+        and b"xmlns:x14ac=" in roster_root
+        and b"xmlns:r=" in roster_root
+    )
     tags = [child.tag.replace(MAIN, "") for child in roster]
     assert tags[tags.index("sheetData") :] == [
         "sheetData",
@@ -568,10 +616,18 @@ def test_refuses_to_write_over_the_source(tmp_path: Path) -> None:
     src = tmp_path / "src.xlsx"
     openpyxl.Workbook().save(src)
     before = digest(src)
-    for dst in (src, tmp_path / "." / "src.xlsx"):
+    (tmp_path / "sub").mkdir()
+    hard_link = tmp_path / "sub" / "link.xlsx"
+    os.link(src, hard_link)
+    for dst in (src, tmp_path / "sub" / ".." / "src.xlsx", hard_link):
         with pytest.raises(OutputError, match="原文件"):
             write_annotated_copy(src, dst, new_sheets=[findings_sheet()])
-    assert digest(src) == before and sorted(p.name for p in tmp_path.iterdir()) == ["src.xlsx"]
+    assert digest(src) == before
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
+        "src.xlsx",
+        "sub",
+        "sub/link.xlsx",
+    ]
 
 
 def test_marks_on_a_missing_sheet_are_a_caller_error(tmp_path: Path) -> None:
@@ -580,6 +636,14 @@ def test_marks_on_a_missing_sheet_are_a_caller_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="不存在的表"):
         write_annotated_copy(src, tmp_path / "dst.xlsx", marks=[CellMark("不存在的表", 1, 1, "error", "x")])
     assert not (tmp_path / "dst.xlsx").exists()
+
+
+def test_result_must_be_an_xlsx(tmp_path: Path) -> None:
+    src = tmp_path / "src.xlsx"
+    openpyxl.Workbook().save(src)
+    with pytest.raises(OutputError, match=r"\.xlsx"):
+        write_annotated_copy(src, tmp_path / "dst.xlsm")
+    assert not (tmp_path / "dst.xlsm").exists()
 
 
 def test_unreadable_source_is_an_output_error(tmp_path: Path) -> None:
@@ -635,3 +699,19 @@ def test_libreoffice_opens_new_and_converted_macro_workbooks(tmp_path: Path) -> 
     assert macro["宏.checked-检查结果.csv"].read_text(encoding="utf-8").splitlines() == ["问题", "缺少人数"]
     fresh = convert(tmp_path / "新.xlsx", "csv", out)
     assert [p.read_text(encoding="utf-8").splitlines() for p in fresh] == [["乡镇", "石门镇"]]
+
+
+def test_libreoffice_reads_the_marks_and_notes(copy: tuple[Path, Path, str], tmp_path: Path) -> None:
+    _, dst, _ = copy
+    (resaved,) = convert(dst, "xlsx", tmp_path)
+    wb = openpyxl.load_workbook(resaved)
+    fills = [d.fill.bgColor.rgb if d.fill else None for d in wb._differential_styles.dxf]
+    covered = {}
+    for cf in wb[LEDGER].conditional_formatting:
+        for rule in cf.rules:
+            if rule.type == "expression":
+                covered.update({ref: fills[rule.dxfId] for ref in str(cf.sqref).split()})
+    assert covered == EXPECTED[LEDGER]
+    assert "【整改台账助手】身份证号码应为18位" in wb[LEDGER]["B3"].comment.text
+    assert "金额超过上限" in wb[LEDGER]["K12"].comment.text
+    assert wb["检查结果"]["C2"].hyperlink.location == "'台账'!B3"

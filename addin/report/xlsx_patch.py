@@ -169,26 +169,7 @@ def _plan(
     dxf = styles.mark_styles() if notes_by_part else {}
 
     if new_sheets:
-        sheet_styles = styles.sheet_styles()
-        for name, sheet in new_sheets:
-            index = book.find(name)
-            found = book.target(index) if index is not None else None
-            if index is not None and found is not None:
-                part = parts.actual(found[1]) or found[1]
-                book.replace_sheet(index, name, pkg.relative(wb_part, part), hidden=sheet.hidden)
-                old_rels = parts.actual(pkg.rels_name(part))
-                if old_rels is not None:
-                    plan.dropped.add(old_rels)
-                target = plan.replaced
-            else:
-                part = parts.names.fresh("xl/worksheets/sheet{}.xml")
-                index = book.append_sheet(name, pkg.relative(wb_part, part), hidden=sheet.hidden)
-                target = plan.added
-            target[part] = render_sheet(sheet, sheet_styles, date1904=book.date1904, selected=active == index)
-            ct.set_override(part, pkg.CT_WORKSHEET)
-            n_cols = max((len(r) for r in [sheet.header, *sheet.rows]), default=0)
-            if sheet.header and n_cols:
-                book.add_filter(index, name, f"{col_letters(n_cols)}{len(sheet.rows) + 1}")
+        _add_sheets(book, parts, ct, plan, styles, new_sheets, active)
 
     ids = LazyShapeIds(parts)
     for part in touched_sheets(book, parts, notes_by_part, old_dxfs, plan):
@@ -200,6 +181,40 @@ def _plan(
     parts.set_text(CONTENT_TYPES, ct.text)
     parts.finish(plan)
     return plan
+
+
+def _add_sheets(
+    book: Workbook,
+    parts: Parts,
+    ct: pkg.ContentTypes,
+    plan: Plan,
+    styles: StyleSheet,
+    new_sheets: list[tuple[str, NewSheet]],
+    active: int | None,
+) -> None:
+    """Our sheets appended to the workbook, or put in the place of a sheet of the same name."""
+    sheet_styles = styles.sheet_styles()
+    for name, sheet in new_sheets:
+        index = book.find(name)
+        if index is not None:
+            found = book.target(index)
+            if found is None:
+                raise ValueError(f"sheet {name!r} has no part")
+            part = parts.actual(found[1]) or parts.names.claim(found[1])
+            book.replace_sheet(index, name, pkg.relative(book.part, part), hidden=sheet.hidden)
+            old_rels = parts.actual(pkg.rels_name(part))
+            if old_rels is not None:
+                plan.dropped.add(old_rels)
+            target = plan.replaced if part in parts.source.names else plan.added
+        else:
+            part = parts.names.fresh("xl/worksheets/sheet{}.xml")
+            index = book.append_sheet(name, pkg.relative(book.part, part), hidden=sheet.hidden)
+            target = plan.added
+        target[part] = render_sheet(sheet, sheet_styles, date1904=book.date1904, selected=active == index)
+        ct.set_override(part, pkg.CT_WORKSHEET)
+        n_cols = max((len(r) for r in [sheet.header, *sheet.rows]), default=0)
+        if sheet.header and n_cols:
+            book.add_filter(index, name, f"{col_letters(n_cols)}{len(sheet.rows) + 1}")
 
 
 def _required(parts: Parts, name: str) -> str:
