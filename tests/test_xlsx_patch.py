@@ -30,8 +30,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from addin.errors import OutputError
-from addin.report import xlsx_patch
-from addin.report.xlsx_patch import (
+from addin.report import xlsx as xlsx_patch
+from addin.report.xlsx import (
     CellMark,
     Link,
     NewSheet,

@@ -15,7 +15,7 @@ from addin.check import FileResult
 from addin.errors import OutputError
 from addin.ledger.workbook import RawWorkbook, read_workbook, sniff
 from addin.report.findings import FINDINGS_HEADER, FINDINGS_SHEET, cell_marks, findings_rows
-from addin.report.xlsx_patch import CellMark, Link, NewSheet, write_annotated_copy, write_new_workbook
+from addin.report.xlsx import CellMark, Link, NewSheet, write_annotated_copy, write_new_workbook
 
 
 def checked_name(path: Path) -> str:

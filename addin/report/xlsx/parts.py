@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from addin.report._package import PartNames
-from addin.report._xml import decode, encode
-from addin.report._zipout import Plan, Source
+from addin.report.xlsx.package import PartNames
+from addin.report.xlsx.xmltext import decode, encode
+from addin.report.xlsx.zipout import Plan, Source
 
 
 class Parts:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from addin.report import _package as pkg
-from addin.report._comments import ShapeIds, has_our_notes, patch_comments, patch_vml, used_blocks
-from addin.report._parts import Parts
-from addin.report._sheet_patch import Cell, Note, SheetXml
-from addin.report._workbook_xml import Workbook
-from addin.report._zipout import Plan
+from addin.report.xlsx import package as pkg
+from addin.report.xlsx.comments import ShapeIds, has_our_notes, patch_comments, patch_vml, used_blocks
+from addin.report.xlsx.parts import Parts
+from addin.report.xlsx.sheet_patch import Cell, Note, SheetXml
+from addin.report.xlsx.workbook_xml import Workbook
+from addin.report.xlsx.zipout import Plan
 
 
 class LazyShapeIds:

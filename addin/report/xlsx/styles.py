@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from addin.report._xml import ATTRS, MAIN_NS, XML_DECL, esc_attr, find_root, parse_attrs, prefixed
+from addin.report.xlsx.xmltext import ATTRS, MAIN_NS, XML_DECL, esc_attr, find_root, parse_attrs, prefixed
 
 DXF = {
     # Excel's presets "light red fill with dark red text" and "yellow fill with dark yellow text".

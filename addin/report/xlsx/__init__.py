@@ -22,16 +22,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from addin.errors import OutputError
-from addin.report import _package as pkg
-from addin.report._model import CellMark, Link, NewSheet, check_marks, safe_sheet_name
-from addin.report._parts import Parts
-from addin.report._sheet_marks import LazyShapeIds, patch_sheet, touched_sheets
-from addin.report._sheet_patch import Cell, Note, merge_notes
-from addin.report._sheet_xml import render_sheet
-from addin.report._styles import MINIMAL, StyleSheet
-from addin.report._workbook_xml import Workbook
-from addin.report._xml import CT_NS, MAIN_NS, PKG_REL_NS, REL_NS, XML_DECL, col_letters
-from addin.report._zipout import Plan, Source, atomic_write, describe, write_zip
+from addin.report.xlsx import package as pkg
+from addin.report.xlsx.model import CellMark, Link, NewSheet, check_marks, safe_sheet_name
+from addin.report.xlsx.parts import Parts
+from addin.report.xlsx.sheet_marks import LazyShapeIds, patch_sheet, touched_sheets
+from addin.report.xlsx.sheet_patch import Cell, Note, merge_notes
+from addin.report.xlsx.sheet_xml import render_sheet
+from addin.report.xlsx.styles import MINIMAL, StyleSheet
+from addin.report.xlsx.workbook_xml import Workbook
+from addin.report.xlsx.xmltext import CT_NS, MAIN_NS, PKG_REL_NS, REL_NS, XML_DECL, col_letters
+from addin.report.xlsx.zipout import Plan, Source, atomic_write, describe, write_zip
 
 __all__ = [
     "CellMark",
@@ -73,6 +73,7 @@ def write_annotated_copy(
     """
     src, dst = Path(src), Path(dst)
     prepared = _prepare(new_sheets)
+    marks = list(marks)
     check_marks(marks)
     _check_destination(dst, src)
     try:

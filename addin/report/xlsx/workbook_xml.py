@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from addin.report._package import WORKSHEET, Rel, add_rel, parse_rels, rels_name, replace_rel, resolve
-from addin.report._sheet_xml import quote_sheet
-from addin.report._xml import (
+from addin.report.xlsx.package import WORKSHEET, Rel, add_rel, parse_rels, rels_name, replace_rel, resolve
+from addin.report.xlsx.sheet_xml import quote_sheet
+from addin.report.xlsx.xmltext import (
     ATTRS,
     REL_NS,
     apply_edits,

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from addin.errors import OutputError
-from addin.report._sheet_patch import PatchedSheet
+from addin.report.xlsx.sheet_patch import PatchedSheet
 
 FAST_COMPRESSION_BYTES = 8 << 20
 """Parts we write that are larger than this are deflated at level 1 (4x faster, ~30% larger)."""

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from addin.report._xml import (
+from addin.report.xlsx.xmltext import (
     ATTRS,
     CT_NS,
     PKG_REL_NS,

@@ -11,9 +11,9 @@ import math
 import numbers
 from datetime import date, datetime, time, timedelta
 
-from addin.report._model import Link, NewSheet
-from addin.report._styles import SheetStyles
-from addin.report._xml import (
+from addin.report.xlsx.model import Link, NewSheet
+from addin.report.xlsx.styles import SheetStyles
+from addin.report.xlsx.xmltext import (
     MAIN_NS,
     REL_NS,
     XML_DECL,
@@ -98,11 +98,12 @@ def render_sheet(sheet: NewSheet, styles: SheetStyles, *, date1904: bool, select
                 widths[c] = width
         rows_xml.append(f'<row r="{r}">{"".join(cells)}</row>' if cells else "")
 
-    last = f"{letters[-1]}{len(table)}" if n_cols else "A1"
+    last = f"{letters[-1]}{len(table)}" if n_cols and table else "A1"
+    used = "A1" if last == "A1" else f"A1:{last}"
     parts = [
         XML_DECL,
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
-        f'<dimension ref="{"A1:" + last if last != "A1" else "A1"}"/>',
+        f'<dimension ref="{used}"/>',
         _sheet_views(bool(sheet.header), selected),
         _cols(widths, sheet.widths),
         "<sheetData>",

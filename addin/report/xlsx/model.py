@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -49,9 +50,9 @@ def safe_sheet_name(name: str) -> str:
     return cleaned + "_" if cleaned.casefold() == "history" else cleaned  # reserved by Excel
 
 
-def check_marks(marks: object) -> None:
+def check_marks(marks: Iterable[object]) -> None:
     """Raise ValueError for a mark no workbook can hold (a bug in the caller)."""
-    for mark in marks:  # type: ignore[attr-defined]
+    for mark in marks:
         if not isinstance(mark, CellMark):
             raise ValueError(f"not a CellMark: {mark!r}")
         if not (1 <= mark.row <= MAX_ROWS and 1 <= mark.column <= MAX_COLUMNS):

@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Callable
 
-from addin.report._xml import (
+from addin.report.xlsx.xmltext import (
     ATTRS,
     MAIN_NS,
     XML_DECL,
@@ -104,7 +104,12 @@ def patch_comments(text: str | None, notes: dict[Cell, str]) -> tuple[str, set[C
                 dropped.add(cell)
             continue
         body = m[2]
-        if body is None:
+        if body is None:  # <comment .../> without text
+            if cell in pending:
+                runs = prefixed(
+                    f"<text>{_run(MARKER, bold=True)}{_run(clean_text(pending.pop(cell)))}</text>", p
+                )
+                edits.append((m.start(), m.end(), f"{m[0][:-2].rstrip()}>{runs}</{q('comment')}>"))
             continue
         new_body = _strip_ours(body, q)
         if cell in pending:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from addin.report._xml import (
+from addin.report.xlsx.xmltext import (
     REL_NS,
     Element,
     Root,
