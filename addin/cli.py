@@ -41,15 +41,25 @@ def _date(text: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="zhenggai", description="整改台账助手：检查整改台账、建档立卡户、成员、帮扶记录等台账。")
+    parser = _Parser(
+        prog="zhenggai", description="整改台账助手：检查整改台账、建档立卡户、成员、帮扶记录等台账。"
+    )
     parser.add_argument("--version", action="version", version=f"zhenggai {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
-    check = sub.add_parser("check", help="检查台账文件或文件夹", description="检查一个或多个台账工作簿（或文件夹）。")
-    check.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="要检查的 .xlsx/.xlsm/.xls 文件或文件夹")
-    check.add_argument("--as-of", type=_date, metavar="DATE", help="“今天”：日期规则与年龄计算的参照日期（默认今天）")
+    check = sub.add_parser(
+        "check", help="检查台账文件或文件夹", description="检查一个或多个台账工作簿（或文件夹）。"
+    )
+    check.add_argument(
+        "inputs", nargs="+", metavar="FILE_OR_DIR", help="要检查的 .xlsx/.xlsm/.xls 文件或文件夹"
+    )
+    check.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="“今天”：日期规则与年龄计算的参照日期（默认今天）"
+    )
     check.add_argument("--json", type=Path, metavar="REPORT.json", help="把检查结果写成 JSON 报告")
-    check.add_argument("--out", type=Path, default=Path("out"), metavar="DIR", help="标注副本输出目录（默认 out）")
+    check.add_argument(
+        "--out", type=Path, default=Path("out"), metavar="DIR", help="标注副本输出目录（默认 out）"
+    )
     check.add_argument("--no-copies", action="store_true", help="不写标注副本，只输出汇总和 JSON")
     check.add_argument("--settings", type=Path, metavar="FILE", help="设置文件（默认查找 zhenggai.json）")
     check.add_argument("--strict", action="store_true", help="发现“错误”级问题时以退出码 1 结束")
@@ -57,8 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="检查内置的示例台账，结果写到 out/", description="检查内置示例台账。")
     demo.add_argument("--out", type=Path, default=Path("out"), metavar="DIR", help="输出目录（默认 out）")
-    demo.add_argument("--as-of", type=_date, default=dt.date(2024, 7, 17), metavar="DATE",
-                      help="参照日期（默认 2024-07-17，示例数据的填报日期）")
+    demo.add_argument(
+        "--as-of",
+        type=_date,
+        default=dt.date(2024, 7, 17),
+        metavar="DATE",
+        help="参照日期（默认 2024-07-17，示例数据的填报日期）",
+    )
     return parser
 
 
@@ -66,7 +81,7 @@ def _write_copy(result: FileResult, out_dir: Path) -> Path:
     return write_checked_copy(result, out_dir)
 
 
-def _progress(quiet: bool):  # noqa: ANN202 - small local callback factory
+def _progress(quiet: bool):
     def show(n: int, total: int, path: Path) -> None:
         if not quiet:
             print(f"[{n}/{total}] 检查 {path} …", file=sys.stderr, flush=True)

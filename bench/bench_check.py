@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import python_calamine  # noqa: E402
+from tests.samples.generator import build_county_workbook  # noqa: E402
 
 from addin.check import FileResult, Timings, check_book  # noqa: E402
 from addin.report.annotate import write_checked_copy  # noqa: E402
 from addin.settings import Settings  # noqa: E402
-from tests.samples.generator import build_county_workbook  # noqa: E402
 
 AS_OF = dt.date(2024, 7, 17)
 
@@ -66,7 +66,9 @@ def main() -> int:
     path = cache / f"county-{args.households}-{args.visits}-{args.problems}.xlsx"
     if not path.exists():
         t0 = time.perf_counter()
-        build_county_workbook(path, households=args.households, visits=args.visits, problems=args.problems, seed=1)
+        build_county_workbook(
+            path, households=args.households, visits=args.visits, problems=args.problems, seed=1
+        )
         print(f"built {path.name} in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.1f} MB)")
 
     floors, reads, checks, writes, totals = [], [], [], [], []

@@ -31,20 +31,80 @@ def messy_problem_ledger(path: Path) -> Path:
     ws["A3"] = "（截至2024年6月30日）"
     ws["A4"] = "填报单位（盖章）：沙窝镇人民政府"
     ws["I4"] = "填报日期：2024年7月1日"
-    ws.append(["序号", "问题类别", "问题描述", "问题来源", "整改措施", "责任落实", None, None, "整改\n时限",
-               "整改情况", None, None, "备注"])
-    ws.append([None, None, None, None, None, "责任单位", "责任领导", "责任人", None, "整改进度", "完成时间",
-               "佐证材料", None])
+    ws.append(
+        [
+            "序号",
+            "问题类别",
+            "问题描述",
+            "问题来源",
+            "整改措施",
+            "责任落实",
+            None,
+            None,
+            "整改\n时限",
+            "整改情况",
+            None,
+            None,
+            "备注",
+        ]
+    )
+    ws.append(
+        [
+            None,
+            None,
+            None,
+            None,
+            None,
+            "责任单位",
+            "责任领导",
+            "责任人",
+            None,
+            "整改进度",
+            "完成时间",
+            "佐证材料",
+            None,
+        ]
+    )
     for col in "ABCDEIM":
         ws.merge_cells(f"{col}5:{col}6")
     ws.merge_cells("F5:H5")
     ws.merge_cells("J5:L5")
     ws.append(["一、精准识别方面（共2项）"])
     ws.merge_cells("A7:M7")
-    ws.append([1, "精准识别", "无房户未纳入建档立卡", "省级督查", "对全镇无房户逐户排查，符合条件的及时纳入",
-               "扶贫办", "王明", "张三", dt.datetime(2024, 5, 31), "已完成", "2024.5.20", "排查表、纳入审批表", None])
-    ws.append([2, "精准识别", "错评一户", "第三方评估", "开展回头看，逐户核实识别结果并公示",
-               "乡扶贫站", "王明", "李四", "2024年6月底前", "正在整改", None, None, None])
+    ws.append(
+        [
+            1,
+            "精准识别",
+            "无房户未纳入建档立卡",
+            "省级督查",
+            "对全镇无房户逐户排查，符合条件的及时纳入",
+            "扶贫办",
+            "王明",
+            "张三",
+            dt.datetime(2024, 5, 31),
+            "已完成",
+            "2024.5.20",
+            "排查表、纳入审批表",
+            None,
+        ]
+    )
+    ws.append(
+        [
+            2,
+            "精准识别",
+            "错评一户",
+            "第三方评估",
+            "开展回头看，逐户核实识别结果并公示",
+            "乡扶贫站",
+            "王明",
+            "李四",
+            "2024年6月底前",
+            "正在整改",
+            None,
+            None,
+            None,
+        ]
+    )
     ws.append(["合计"])
     ws.append(["填报人：李四      审核人：王五      联系电话：13812345678"])
     ws.append(["备注：1.整改进度填“已完成/正在整改/未整改”；2.佐证材料另附。"])
@@ -70,10 +130,14 @@ def test_report_contract_copy_and_untouched_input(tmp_path: Path) -> None:
     jsonschema.validate(doc, load_schema("report.schema.json"))
     assert doc["as_of"] == AS_OF
     (file_entry,) = doc["files"]
-    assert file_entry["sheets"] == [{"name": "整改台账", "kind": "problems", "header_rows": [5, 6], "data_rows": 2}]
+    assert file_entry["sheets"] == [
+        {"name": "整改台账", "kind": "problems", "header_rows": [5, 6], "data_rows": 2}
+    ]
     assert [s["name"] for s in file_entry["skipped_sheets"]] == ["填表说明"]
     for finding in doc["findings"]:
-        assert finding["row"] in (8, 9) or finding["cell"] is None, finding  # never a title/section/total/footer row
+        assert finding["row"] in (8, 9) or finding["cell"] is None, (
+            finding
+        )  # never a title/section/total/footer row
 
     copy = out / "沙窝镇整改台账.checked.xlsx"
     book = python_calamine.CalamineWorkbook.from_path(str(copy))

@@ -15,8 +15,30 @@ import pytest
 from addin.cli import main
 from tests.helpers.book import SheetSpec, write_book
 
-PROBLEM_HEADER = ["序号", "问题类别", "问题描述", "问题来源", "整改措施", "责任单位", "责任领导", "责任人", "整改时限", "整改进度"]
-PROBLEM_ROW = [1, "精准识别", "无房户未纳入", "省级督查", "全面排查无房户并及时纳入建档立卡", "扶贫办", "王明", "张三", "2024-08-30", "整改中"]
+PROBLEM_HEADER = [
+    "序号",
+    "问题类别",
+    "问题描述",
+    "问题来源",
+    "整改措施",
+    "责任单位",
+    "责任领导",
+    "责任人",
+    "整改时限",
+    "整改进度",
+]
+PROBLEM_ROW = [
+    1,
+    "精准识别",
+    "无房户未纳入",
+    "省级督查",
+    "全面排查无房户并及时纳入建档立卡",
+    "扶贫办",
+    "王明",
+    "张三",
+    "2024-08-30",
+    "整改中",
+]
 
 
 def good_book(path: Path) -> Path:
@@ -33,7 +55,9 @@ def run_cli(*args: str | Path) -> tuple[int, str]:
 
 def test_missing_file_is_named_and_others_still_checked(tmp_path: Path) -> None:
     good = good_book(tmp_path / "沙窝镇.xlsx")
-    code, out = run_cli("check", tmp_path / "不存在.xlsx", good, "--out", tmp_path / "out", "--as-of", "2024-07-17")
+    code, out = run_cli(
+        "check", tmp_path / "不存在.xlsx", good, "--out", tmp_path / "out", "--as-of", "2024-07-17"
+    )
     assert code == 2
     assert "文件“不存在.xlsx”：文件不存在" in out
     assert "Traceback" not in out

@@ -28,14 +28,14 @@ def summary_lines(run: CheckRun, *, top_rules: int = 12) -> list[str]:
             )
         for s in result.ledgers.skipped:
             lines.append(f"  · 工作表“{s.sheet}”：已跳过——{s.reason}")
-        lines.append(f"  发现问题 {len(result.findings)} 条：错误 {result.errors} 条，警告 {result.warnings} 条")
+        lines.append(
+            f"  发现问题 {len(result.findings)} 条：错误 {result.errors} 条，警告 {result.warnings} 条"
+        )
         if result.output is not None:
             lines.append(f"  标注副本：{result.output}")
     findings = run.findings
     by_sev = Counter(f.severity for f in findings)
-    lines.append(
-        f"合计：错误 {by_sev.get(Severity.ERROR, 0)} 条，警告 {by_sev.get(Severity.WARNING, 0)} 条"
-    )
+    lines.append(f"合计：错误 {by_sev.get(Severity.ERROR, 0)} 条，警告 {by_sev.get(Severity.WARNING, 0)} 条")
     if findings:
         lines.append("按规则统计：")
         titles = {f.rule: f.message for f in findings}

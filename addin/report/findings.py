@@ -13,7 +13,20 @@ from dataclasses import dataclass
 from addin.rules.model import Finding, Severity
 
 FINDINGS_SHEET = "检查结果"
-FINDINGS_HEADER = ["序号", "工作表", "单元格", "行号", "列名", "问题说明", "级别", "规则", "对应条目", "当前值", "户/项标识", "责任人"]
+FINDINGS_HEADER = [
+    "序号",
+    "工作表",
+    "单元格",
+    "行号",
+    "列名",
+    "问题说明",
+    "级别",
+    "规则",
+    "对应条目",
+    "当前值",
+    "户/项标识",
+    "责任人",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +37,9 @@ class FindingRow:
     link: tuple[str, str] | None
 
 
-def findings_rows(findings: Sequence[Finding], *, rule_titles: dict[str, str] | None = None) -> list[FindingRow]:
+def findings_rows(
+    findings: Sequence[Finding], *, rule_titles: dict[str, str] | None = None
+) -> list[FindingRow]:
     """Rows for the findings sheet, in report order."""
     rows = []
     for n, f in enumerate(findings, start=1):
