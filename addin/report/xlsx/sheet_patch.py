@@ -178,10 +178,7 @@ class SheetXml:
             at = insertion_point(kept, WORKSHEET_ORDER, "legacyDrawing", self.root_end)
             element = f'<{self._q("legacyDrawing")} {prefix}:id="{esc_attr(legacy_drawing_id)}"/>'
             edits.append((at, at, element))
-        if head_edits:
-            head = apply_edits(self.head, head_edits).encode("utf-8")
-        else:
-            head = self.data[: self.head_bytes]
+        head = apply_edits(self.head, head_edits).encode("utf-8") if head_edits else self.data[:self.head_bytes]
         middle = memoryview(self.data)[self.head_bytes : self.tail_start]
         tail = apply_edits(self.tail, edits).encode("utf-8", "surrogateescape")
         return PatchedSheet((head, middle, tail))

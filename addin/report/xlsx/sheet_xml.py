@@ -40,10 +40,7 @@ _LEAP_BUG_END = datetime(1900, 3, 1)
 
 def excel_serial(value: date, date1904: bool) -> float | None:
     """The serial number Excel stores for a date or datetime; None when it has none."""
-    if isinstance(value, datetime):
-        moment = value.replace(tzinfo=None)
-    else:
-        moment = datetime(value.year, value.month, value.day)
+    moment = value.replace(tzinfo=None) if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
     if date1904:
         delta = moment - _EPOCH_1904
         if delta < timedelta(0):
