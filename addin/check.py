@@ -146,3 +146,59 @@ def check_paths(
                 result.error = exc
             result.timings.write += time.perf_counter() - t0
     return run
+
+
+@dataclass
+class GridCheck:
+    """Findings of a table given as a grid of values (a worksheet range), per grid row."""
+
+    findings: list[Finding]
+    by_row: list[list[Finding]]  # one list per input row (header, title and total rows get [])
+    kinds: list[str]
+    skipped_reason: str = ""
+
+    def texts(self, *, separator: str = "；") -> list[str]:
+        """One text per input row: the findings' messages joined, "" when the row is clean."""
+        return [separator.join(f.message for f in row) for row in self.by_row]
+
+
+def check_grid(
+    values: Sequence[Sequence[object]],
+    *,
+    settings: Settings,
+    today: dt.date,
+    sheet_name: str = "表格",
+    kind: str | None = None,
+) -> GridCheck:
+    """Check a rectangular block of cell values (header included) as one sheet.
+
+    What the live worksheet functions use: the block is read exactly like a sheet
+    of a file (header detection, kind detection, normalisation), rules that need
+    another ledger of the workbook are skipped, and findings are mapped back to the
+    block's own rows.
+    """
+    from addin.ledger.workbook import RawSheet
+
+    cells = [list(r) for r in values]
+    width = max((len(r) for r in cells), default=0)
+    for r in cells:
+        r.extend([""] * (width - len(r)))
+        for i, v in enumerate(r):
+            if v is None:
+                r[i] = ""
+    book = RawWorkbook(path=sheet_name, sheets=[RawSheet(name=sheet_name, cells=cells)])
+    ledgers = read_ledgers(
+        book,
+        today=today,
+        kind_overrides={sheet_name: kind} if kind else settings.sheet_kinds,
+        immediate_days=int(settings.params.get("immediate_days", 7)),
+    )
+    findings = run_rules(
+        ledgers, today=today, age_reference=settings.age_reference_date(today), settings=settings.rule_settings
+    )
+    by_row: list[list[Finding]] = [[] for _ in cells]
+    for f in findings:
+        if f.row is not None and 1 <= f.row <= len(cells):
+            by_row[f.row - 1].append(f)
+    reason = ledgers.skipped[0].reason if ledgers.skipped and not ledgers.tables else ""
+    return GridCheck(findings, by_row, [t.kind for t in ledgers.tables], reason)

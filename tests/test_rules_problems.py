@@ -99,9 +99,7 @@ def cell(key: str, excel_row: int, columns: list[tuple[str, str]] = COLUMNS) -> 
     return f"{column_letter(keys.index(key) + 1)}{excel_row}"
 
 
-def spec(
-    *rows: dict[str, Any], columns: list[tuple[str, str]] = COLUMNS, merges: tuple[str, ...] = ()
-) -> SheetSpec:
+def spec(*rows: dict[str, Any], columns: list[tuple[str, str]] = COLUMNS, merges: tuple[str, ...] = ()) -> SheetSpec:
     return SheetSpec(
         "整改台账",
         [h for h, _ in columns],
@@ -182,6 +180,21 @@ def test_clean_realistic_rows_raise_nothing(tmp_path: Path) -> None:
         ),
     )
     assert checked.findings == []
+
+
+def test_rows_numbered_in_advance_are_not_reported(tmp_path: Path) -> None:
+    """Templates number empty rows in advance; a row with nothing but 序号 is not an empty problem."""
+    checked = ledger(
+        tmp_path,
+        row(DONE),
+        {"seq": 2},
+        {"seq": "二、饮水安全方面"},  # a section row: implies 问题类别 for the rows below it
+        row(ONGOING, seq="3", category=None),  # category from the section row
+        {"seq": 4},
+        {"seq": 5, "status": "未整改"},  # something besides the number: a real, incomplete row
+    )
+    assert {f.row for f in checked.findings} == {FIRST + 5}
+    assert checked.rules_on_row(FIRST + 5) >= {"PR-NO-DESCRIPTION", "PR-NO-MEASURES", "PR-NO-DEADLINE"}
 
 
 # ------------------------------------------------------------------ ZG-01 … ZG-06
@@ -268,10 +281,7 @@ def test_pr_no_leader(tmp_path: Path) -> None:
 def test_pr_person_not_individual(tmp_path: Path, person: str) -> None:
     checked = ledger(tmp_path, row(DONE, resp_person=person))
     assert checked.cells("PR-PERSON-NOT-INDIVIDUAL") == {cell("resp_person", FIRST)}
-    assert (
-        checked.by_rule("PR-PERSON-NOT-INDIVIDUAL")[0].message
-        == f"责任人应落实到具体个人（当前为“{person}”）"
-    )
+    assert checked.by_rule("PR-PERSON-NOT-INDIVIDUAL")[0].message == f"责任人应落实到具体个人（当前为“{person}”）"
 
 
 def test_pr_person_not_individual_leaves_names_alone(tmp_path: Path) -> None:
@@ -553,9 +563,7 @@ def test_pr_village_without_township(tmp_path: Path) -> None:
 def test_pr_village_without_township_uses_merged_township(tmp_path: Path) -> None:
     """A township merged over several rows belongs to every row of the merge."""
     merged = f"{cell('township', FIRST)}:{cell('township', FIRST + 1)}"
-    sheet = spec(
-        row(DONE, village="张湾村"), row(DONE, seq="2", township=None, village="李湾村"), merges=(merged,)
-    )
+    sheet = spec(row(DONE, village="张湾村"), row(DONE, seq="2", township=None, village="李湾村"), merges=(merged,))
     checked = check_sheets(tmp_path, sheet)
     assert checked.by_rule("PR-VILLAGE-NO-TOWNSHIP") == []
 

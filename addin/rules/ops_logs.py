@@ -38,7 +38,9 @@ from addin.rules.expressions import (
 Array = np.ndarray
 
 # ------------------------------------------------------------------ text helpers
-_PLACE_SUFFIX = re.compile(r"(?:村民小组|村民组|小组|组|社区居委会|居委会|村委会|社区|行政村|村)$")
+_PLACE_SUFFIX = re.compile(
+    r"(?:村民小组|村民组|小组|组|社区居委会|居委会|村委会|社区|行政村|村|街道办事处|街道|乡|镇)$"
+)
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百]+")
 
 
@@ -117,6 +119,15 @@ def _raw(ctx: Context, key: str) -> Array | None:
     if not isinstance(key, str) or not ctx.table.has(key):
         return None
     return ctx.table.raw[key]
+
+
+@operator("raw_text")
+def raw_text(ctx: Context, arg: Any) -> Array:
+    """The cell text as written (before a code list turned it into its canonical value)."""
+    out = np.empty(ctx.n, dtype=object)
+    raw = _raw(ctx, arg)
+    out[:] = None if raw is None else [clean_text(v) or None for v in raw]
+    return out
 
 
 @operator("answer")
@@ -496,9 +507,7 @@ def borrower_roster(ctx: Context) -> Array:
             if pid and no in by_hh_no:
                 by_member.setdefault(pid, []).extend(by_hh_no[no])
     loan_villages = (
-        [place_key(v) for v in _text_list(ctx.table.values("village"))]
-        if ctx.table.has("village")
-        else [""] * ctx.n
+        [place_key(v) for v in _text_list(ctx.table.values("village"))] if ctx.table.has("village") else [""] * ctx.n
     )
     for i, pid in enumerate(ids):
         if not pid:
@@ -530,6 +539,7 @@ __all__ = [
     "mentions",
     "name_key",
     "place_key",
+    "raw_text",
     "roster",
     "same_place",
     "same_text",

@@ -1,4 +1,7 @@
-"""Expression operators for the 问题整改台账 rules (domain.md §3.2).
+"""Expression operators and derived values for the 问题整改台账 rules (domain.md §3.2).
+
+``@blank_row``: nothing but the serial number is filled (templates often number
+empty rows in advance); the "field is empty" rules skip such rows.
 
 ``deadline_kind``: what each 整改时限 cell says ("date", "immediate", "long_term",
 "status_text", "unparsable"; None when empty), as the deadline normaliser stored it.
@@ -16,12 +19,32 @@ from typing import Any
 import numpy as np
 
 from addin.errors import ConfigError
-from addin.rules.expressions import Context, _args, _codes, _param, _texts, evaluate, operator
+from addin.rules.expressions import Context, _args, _codes, _param, _texts, derived, evaluate, operator
 
 # Numbering, punctuation and connectives that carry no content between stock phrases.
-_NOISE = re.compile(
-    r"[\s\d一二三四五六七八九十①-⑳.,，。、;；:：!！?？()（）\[\]【】\"“”'‘’《》+\-—/和并及与、]+"
-)
+_NOISE = re.compile(r"[\s\d一二三四五六七八九十①-⑳.,，。、;；:：!！?？()（）\[\]【】\"“”'‘’《》+\-—/和并及与、]+")
+
+
+_NUMBERING_FIELDS = frozenset({"seq", "issue_id"})
+
+
+@derived("blank_row")
+def blank_row(ctx: Context) -> np.ndarray:
+    """True where no column but the serial number / issue number holds a value of the row's own.
+
+    Values a section row above implies ("一、精准识别方面" → 问题类别) do not count.
+    """
+    table = ctx.table
+    out = np.ones(ctx.n, dtype=bool)
+    for key in table.cols:
+        if key in _NUMBERING_FIELDS:
+            continue
+        filled = ~table.empty(key)
+        implied = table.implied.get(key)
+        if implied is not None:
+            filled = filled & ~implied
+        out &= ~filled
+    return out
 
 
 @operator("deadline_kind")
