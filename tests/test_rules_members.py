@@ -114,9 +114,9 @@ def household(hh: str, head: str, head_id: str, size: int, **kw: Any) -> dict[st
         "attr": "一般脱贫户",
         "exit": "已脱贫（享受政策）",
         "cause": "缺技术",
-        "wage": 36000,
+        "wage": 0,
         "dibao_amt": 0,
-        "pension_amt": 0,
+        "pension_amt": None,
     }
     row.update(kw)
     return row
@@ -186,7 +186,7 @@ def roster_sheet(families: Sequence[tuple[dict[str, Any], Sequence[dict[str, Any
         for i, m in enumerate(members):
             rows.append(
                 [
-                    (n if k == "seq" else hh.get(k)) if k in dict(ROSTER_HOUSEHOLD) and i == 0 else m.get(k)
+                    ((n if k == "seq" else hh.get(k)) if i == 0 else None) if k in dict(ROSTER_HOUSEHOLD) else m.get(k)
                     for k in keys
                 ]
             )
@@ -228,10 +228,10 @@ def clean_families() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
         person("421003", "陈芳", "19870225", False, "妻子", status="迁出"),
     ]
     return [
-        (household("421001", "王建国", wang[0]["id"], 4, cause="因病", pension_amt=0), wang),
-        (household("421002", "赵桂兰", zhao[0]["id"], 3, attr="低保脱贫户", cause="因残", dibao_amt=3600,
-                   pension_amt=1980), zhao),
-        (household("421003", "刘志刚", liu[0]["id"], 1, exit="未脱贫", attr="一般贫困户"), liu),
+        (household("421001", "王建国", wang[0]["id"], 4, cause="因病", wage=42000, pension_amt=0), wang),
+        (household("421002", "赵桂兰", zhao[0]["id"], 3, attr="低保脱贫户", cause="因残", wage=38500,
+                   dibao_amt=3600, pension_amt=1980), zhao),
+        (household("421003", "刘志刚", liu[0]["id"], 1, exit="未脱贫", attr="一般贫困户", wage=12000), liu),
     ]
 
 
@@ -461,7 +461,7 @@ def test_exited_household_guarantees_and_risks(tmp_path: Path) -> None:
     dropout = [person("3001", "钟山", "19800101", True, "户主"),
                child("3001", "钟小", "20120101", True, "之子", school="辍学")]
     uninsured = [person("3002", "汪洋", "19800101", True, "户主", med="否")]
-    sick = [person("3003", "田野", "19800101", True, "户主", health="患有大病", labour="弱劳动力或半劳动力")]
+    sick = [person("3003", "田野", "19800101", True, "户主", health="患有大病")]
     chronic = [person("3004", "任重", "19800101", True, "户主", health="长期慢性病")]
     no_labour = [
         elder("3005", "袁老", "19450101", True, "户主", labour="丧失劳动力"),
@@ -489,12 +489,12 @@ def test_exited_household_guarantees_and_risks(tmp_path: Path) -> None:
     assert checked.cells("RISK-SERIOUS-ILLNESS") == {f"{exit_col}4"}
     assert checked.cells("RISK-NO-LABOUR") == {f"{exit_col}6"}
     # The member-level rules see the same people.
-    assert checked.cells("MB-CHILD-OUT-OF-SCHOOL") == {mcell("school", 1), mcell("school", 11)}
+    assert checked.cells("MB-CHILD-OUT-OF-SCHOOL") == {mcell("school", 1), mcell("school", 9)}
     assert checked.cells("MB-NO-MED-INS") == {mcell("med", 2)}
 
     settings = Settings(params={"include_chronic": True, "weak_counts_as_none": True})
-    again = check_sheets(tmp_path / "cfg" if (tmp_path / "cfg").mkdir() is None else tmp_path, hh, mb,
-                         settings=settings)
+    (tmp_path / "cfg").mkdir()
+    again = check_sheets(tmp_path / "cfg", hh, mb, settings=settings)
     assert again.cells("RISK-SERIOUS-ILLNESS") == {f"{exit_col}4", f"{exit_col}5"}
     assert again.cells("RISK-NO-LABOUR") == {f"{exit_col}6", f"{exit_col}7"}
 
@@ -548,7 +548,7 @@ def test_pension_insurance_rules(tmp_path: Path) -> None:
         person("1001", "十六岁", "20080101", True, "之子", pension="是", seq=7),  # 4: none (16)
         person("1002", "青年", "19940101", True, "户主", pension="否"),  # 5: RY-03
         person("1002", "五九", "19650101", True, "之父", pension="否", seq=3),  # 6: RY-03 (59)
-        person("1002", "六十", "19640101", True, "之叔", pension="否", seq=5, recv="是"),  # 7: none (60)
+        person("1002", "六十", "19640101", True, "其他", pension="否", seq=5, recv="是"),  # 7: none (60)
         child("1002", "在读", "20060101", False, "之女", school="高三"),  # 8: none (student)
         person("1002", "已故", "19800101", True, "之兄", pension="否", status="死亡", seq=7),  # 9: none
     ]
@@ -564,9 +564,9 @@ def test_pension_insurance_rules(tmp_path: Path) -> None:
 def test_school_and_age_rules(tmp_path: Path) -> None:
     extra = [("no_reason", "义务教育阶段未上学原因")]
     rows = [
-        child("2001", "失学", "20140101", True, "之子", school="非在校生"),  # 0: RY-04
+        child("2001", "失学", "20140101", True, "之子", school="非在校生", edu="小学"),  # 0: RY-04
         child("2001", "送教", "20140101", False, "之女", school="非在校生", no_reason="重度残疾，送教上门",
-              seq=3),  # 1: none
+              edu="文盲或半文盲", seq=3),  # 1: none
         child("2001", "幼童", "20190101", True, "之孙子", school="非在校生", edu="学龄前儿童", seq=5),  # 2: none
         person("2001", "十六", "20080101", True, "之子", seq=7),  # 3: none (16, non-student)
         person("2002", "博士", "19900101", True, "户主", school="研究生", pension="否"),  # 4: RY-05 (34)
@@ -675,7 +675,7 @@ def test_required_and_insurance_fields(tmp_path: Path) -> None:
         person("7101", "已迁", "19860101", False, "之妹", med=None, status="迁出"),  # 3: none (left)
         elder("7101", "无养老金", "19500101", True, "之父", recv="否"),  # 4: RY-22
         elder("7101", "有养老金", "19520101", False, "之母"),  # 5: none
-        person("7101", "五九", "19650101", True, "之叔", recv="否", seq=3),  # 6: none (59)
+        person("7101", "五九", "19650101", True, "其他", recv="否", seq=3),  # 6: none (59)
     ]
     checked = check_sheets(tmp_path, members_sheet(rows))
     assert checked.cells("MB-REQUIRED-EMPTY") == {mcell("sex", 0), mcell("health", 0), mcell("labour", 0)}

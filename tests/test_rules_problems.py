@@ -387,6 +387,7 @@ def test_pr_overdue(tmp_path: Path) -> None:
         row(ONGOING, deadline=D(2024, 6, 30), status="长期坚持", measures="每月巡查一次，年底前完成"),
         row(ONGOING, deadline=D(2024, 6, 30), status="不属实", remark="经核实不属实"),
         row(ONGOING, deadline="立行立改", found_date=D(2024, 7, 1)),  # due 7-08
+        row(ONGOING, deadline=D(2024, 6, 30), status=None, done_date=D(2024, 6, 28), evidence="照片"),  # done, unsaid
     )
     assert checked.cells("PR-OVERDUE") == {
         cell("deadline", FIRST),
@@ -580,11 +581,14 @@ def test_pr_immediate_overdue(tmp_path: Path) -> None:
         row(ONGOING, deadline="即知即改", found_date=D(2024, 7, 12)),  # 5 days: still within the week
         row(DONE, deadline="立行立改", found_date=D(2024, 7, 1), done_date=D(2024, 7, 3)),
         row(ONGOING, deadline="立行立改", found_date=None),  # no found date: cannot tell
+        row(ONGOING, deadline="立行立改", found_date="2024年7月"),  # found some day in July: cannot tell yet
         row(ONGOING, deadline=D(2024, 7, 31), found_date=D(2024, 3, 1)),  # not an immediate item
     )
-    assert checked.cells("PR-IMMEDIATE-OVERDUE") == {cell("deadline", FIRST)}
+    assert checked.cells("PR-IMMEDIATE-OVERDUE") == {cell("status", FIRST)}
     assert checked.by_rule("PR-IMMEDIATE-OVERDUE")[0].message == "立行立改事项超过7天仍未完成（发现已16天）"
     assert checked.by_rule("PR-IMMEDIATE-OVERDUE")[0].severity == "warning"
+    # its effective deadline (found date + 7 days) has passed too
+    assert checked.rules_on_row(FIRST) == {"PR-OVERDUE", "PR-IMMEDIATE-OVERDUE"}
 
 
 def test_pr_void_without_reason(tmp_path: Path) -> None:

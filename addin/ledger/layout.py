@@ -33,6 +33,8 @@ _SECTION = re.compile(
     r"|.{1,30}方面(?:问题)?(?:[(（]共?\d+项[)）])?$|.{1,30}共\d+项)"
 )
 _PLACE_ONLY = re.compile(r"^.{1,12}(?:乡|镇|街道|办事处)$")
+_SERIAL_VALUE = re.compile(r"^(?:\d{1,5}(?:[-.]\d{1,4})*|\(\d{1,4}\)|[①-⑳])$")
+_SERIAL_HEADERS = frozenset({"序号", "序", "编号", "no", "no.", "顺序号"})
 _COLUMN_NUMBERS = re.compile(r"^(?:\d{1,3}|[A-Z]{1,2}|\(\d{1,3}\)|[①-⑳])$")
 
 _META_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -205,6 +207,7 @@ def analyse(
     last_col = max(c.col for c in columns)
     width = last_col - first_col + 1
     header_leaf = {c.col: header_key(c.leaf) for c in columns}
+    serial_cols = [c.col - first_col for c in columns if header_key(c.leaf) in _SERIAL_HEADERS]
 
     above = [_cell_text(v) for r in range(header_rows[0]) for v in sheet.cells[r]]
     title = next(
@@ -234,6 +237,12 @@ def analyse(
 
     filled = (grid != "") & (grid != None)  # noqa: E711 - elementwise on an object array
     counts = filled.sum(axis=1)
+    if serial_cols:
+        # Templates number their empty rows in advance: a row holding only its serial number is blank.
+        only_serial = (counts == filled[:, serial_cols].sum(axis=1)) & (counts <= len(serial_cols)) & (counts > 0)
+        for i in np.nonzero(only_serial)[0]:
+            if all(_is_serial_number(grid[i, c]) for c in serial_cols if filled[i, c]):
+                counts[i] = 0
     layout = SheetLayout(header_rows=header_rows, columns=columns, data_rows=np.empty(0, dtype=int))
     layout.first_col, layout.last_col, layout.title = first_col, last_col, title
     layout.grid, layout.grid_start, layout.origin_rows = grid, start, origin_rows
@@ -276,6 +285,13 @@ def analyse(
     layout.data_rows = np.asarray(data, dtype=int)
     layout.metadata = _metadata([*above, *below_texts])
     return layout
+
+
+def _is_serial_number(value: object) -> bool:
+    """1, 2.0, "3", "1-1", "(4)", "①": what a 序号 cell holds (section titles such as "一、…" are not)."""
+    if isinstance(value, int | float):
+        return True
+    return bool(_SERIAL_VALUE.match(squeeze(clean_text(value))))
 
 
 def _is_repeated_header(values: np.ndarray, first_col: int, header_leaf: dict[int, str]) -> bool:

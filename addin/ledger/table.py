@@ -240,7 +240,8 @@ def build_table(
                 cols[key] = normalize.id_card_column(raw[key], cols[key].empty, today, is_cert)
     for key, col in cols.items():
         if ledger.field(key).type == "deadline":
-            found = cols["found_date"].values if "found_date" in cols else None
+            # A found date of month precision ("2024年7月") counts from the end of that month.
+            found = cols["found_date"].extra.get("last_days") if "found_date" in cols else None
             cols[key] = normalize.deadline_column(
                 raw[key], col.empty, found, ledger_year=year, immediate_days=immediate_days
             )

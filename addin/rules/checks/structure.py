@@ -120,7 +120,7 @@ def subtotal_mismatch(rule: Rule, ctx: Context) -> Hits:
                 continue
             values = table.values(key)[covered]
             expected = float(np.nansum(values))
-            col_tol = 0.01 if column.unit == "wan" else tol
+            col_tol = 0.01 if column.unit == "wan" else 0.5 if column.field.type == "integer" else tol
             if abs(total - expected) > col_tol:
                 places.append(
                     SheetHit(
