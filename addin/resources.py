@@ -12,6 +12,7 @@ import importlib.util
 from pathlib import Path
 
 _CHECKOUT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_CHECKOUT_RIBBON = Path(__file__).resolve().parent.parent / "ribbon"
 
 
 @functools.cache
@@ -28,3 +29,17 @@ def templates_dir() -> Path:
 def template_path(*parts: str) -> Path:
     """A file below the templates folder, e.g. ``template_path("schemas", "ledger.schema.json")``."""
     return templates_dir().joinpath(*parts)
+
+
+@functools.cache
+def ribbon_dir() -> Path:
+    """The folder holding the add-in sources ``customUI14.xml`` and ``RibbonMyAddin.bas``.
+
+    Top-level ``ribbon/`` in a checkout, the resource package ``addin.ribbon`` in a wheel.
+    """
+    if (_CHECKOUT_RIBBON / "customUI14.xml").is_file():
+        return _CHECKOUT_RIBBON
+    spec = importlib.util.find_spec("addin.ribbon")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    raise FileNotFoundError("找不到加载项源文件目录 ribbon/，请重新安装 zhenggai")

@@ -239,7 +239,8 @@ def test_ln_enterprise_over_cap_in_wan_and_yuan(tmp_path: Path) -> None:
 
 
 def test_ln_enterprise_rules_skip_household_loans(tmp_path: Path) -> None:
-    columns = HH_COLUMNS + [("用工总数", "staff_total"), ("贫困群众用工人数", "staff_poor"), ("企业注册地", "ent_local")]
+    extra = [("用工总数", "staff_total"), ("贫困群众用工人数", "staff_poor"), ("企业注册地", "ent_local")]
+    columns = [*HH_COLUMNS, *extra]
     checked = check_sheets(
         tmp_path,
         sheet("小额信贷", columns, [micro(staff_total=10, staff_poor=0, ent_local="否", amount=6_000_000)]),
@@ -262,7 +263,12 @@ def test_ln_micro_over_amount(tmp_path: Path) -> None:
 def test_ln_micro_amount_without_unit_in_header(tmp_path: Path) -> None:
     """A header without a unit defaults to 万元; 50000 there is obviously 元, "8万" is 8 万元."""
     columns = [("贷款金额" if k == "amount" else h, k) for h, k in HH_COLUMNS]
-    rows = [micro(amount=50000), micro(seq="2", amount="8万"), micro(seq="3", amount=3), micro(seq="4", amount="60000元")]
+    rows = [
+        micro(amount=50000),
+        micro(seq="2", amount="8万"),
+        micro(seq="3", amount=3),
+        micro(seq="4", amount="60000元"),
+    ]
     checked = check_sheets(tmp_path, sheet("小额信贷", columns, rows))
     assert checked.cells("LN-MICRO-OVER-AMOUNT") == {cell("amount", 3), cell("amount", 5)}
 

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from addin.ledger.idcard import check_digit
 from addin.ledger.table import column_letter
 from addin.resources import template_path
@@ -175,27 +177,29 @@ ROSTER_COLUMNS = [*ROSTER_HOUSEHOLD, *ROSTER_MEMBER]
 ROSTER_ABOVE = [["××县2024年脱贫人口花名册"], ["填报单位：城关镇", None, None, None, "填报日期：2024年7月10日"]]
 
 
-def roster_sheet(families: Sequence[tuple[dict[str, Any], Sequence[dict[str, Any]]]]) -> SheetSpec:
-    """One sheet, one person per row; each household's own cells are merged down."""
+def roster_sheet(families: Sequence[tuple[dict[str, Any], Sequence[dict[str, Any]]]], merged: bool = True) -> SheetSpec:
+    """One sheet, one person per row; each household's own cells are merged down (or repeated)."""
     keys = [k for k, _ in ROSTER_COLUMNS]
+    household_keys = dict(ROSTER_HOUSEHOLD)
     first = len(ROSTER_ABOVE) + 2
     rows: list[list[Any]] = []
     merges: list[str] = []
     for n, (hh, members) in enumerate(families, start=1):
         top = first + len(rows)
         for i, m in enumerate(members):
+            own = i == 0 or not merged
             rows.append(
-                [
-                    ((n if k == "seq" else hh.get(k)) if i == 0 else None) if k in dict(ROSTER_HOUSEHOLD) else m.get(k)
-                    for k in keys
-                ]
+                [((n if k == "seq" else hh.get(k)) if own else None) if k in household_keys else m.get(k) for k in keys]
             )
-        if len(members) > 1:
-            merges += [f"{letter(ROSTER_COLUMNS, k)}{top}:{letter(ROSTER_COLUMNS, k)}{top + len(members) - 1}"
-                       for k, _ in ROSTER_HOUSEHOLD]
+        if merged and len(members) > 1:
+            merges += [
+                f"{letter(ROSTER_COLUMNS, k)}{top}:{letter(ROSTER_COLUMNS, k)}{top + len(members) - 1}"
+                for k in household_keys
+            ]
     text_cols = [keys.index("hh") + 1, keys.index("id") + 1]
-    return SheetSpec("花名册", [h for _, h in ROSTER_COLUMNS], rows, above=ROSTER_ABOVE, merges=merges,
-                     text_columns=text_cols)
+    return SheetSpec(
+        "花名册", [h for _, h in ROSTER_COLUMNS], rows, above=ROSTER_ABOVE, merges=merges, text_columns=text_cols
+    )
 
 
 def rcell(key: str, row: int) -> str:
@@ -214,8 +218,17 @@ def clean_families() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
         person("421001", "王建国", "19790315", True, "户主", months=10, place="浙江省宁波市"),
         person("421001", "李秀英", "19810620", False, "配偶", health="长期慢性病", labour="弱劳动力或半劳动力"),
         child("421001", "王小明", "20150901", True, "之子", school="小学四年级"),
-        person("421001", "王丽", "20050412", False, "之女", school="中职二年级", edu="初中", labour="普通劳动力",
-               pension="否"),
+        person(
+            "421001",
+            "王丽",
+            "20050412",
+            False,
+            "之女",
+            school="中职二年级",
+            edu="初中",
+            labour="普通劳动力",
+            pension="否",
+        ),
         elder("421001", "王德福", "19440101", True, "之父", status="死亡", health="患有大病"),
     ]
     zhao = [
@@ -229,8 +242,20 @@ def clean_families() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     ]
     return [
         (household("421001", "王建国", wang[0]["id"], 4, cause="因病", wage=42000, pension_amt=0), wang),
-        (household("421002", "赵桂兰", zhao[0]["id"], 3, attr="低保脱贫户", cause="因残", wage=38500,
-                   dibao_amt=3600, pension_amt=1980), zhao),
+        (
+            household(
+                "421002",
+                "赵桂兰",
+                zhao[0]["id"],
+                3,
+                attr="低保脱贫户",
+                cause="因残",
+                wage=38500,
+                dibao_amt=3600,
+                pension_amt=1980,
+            ),
+            zhao,
+        ),
         (household("421003", "刘志刚", liu[0]["id"], 1, exit="未脱贫", attr="一般贫困户", wage=12000), liu),
     ]
 
@@ -291,9 +316,10 @@ def test_household_size_against_members_in_two_sheets(tmp_path: Path) -> None:
     assert "死亡" in checked.by_rule("MB-DEPARTED-COUNTED")[0].message
 
 
-def test_household_size_against_members_in_merged_roster(tmp_path: Path) -> None:
-    checked = check_sheets(tmp_path, roster_sheet(size_families()))
-    # households 5001 (rows 0-2) and 5003 (rows 5-6); the finding is on the merged size cell's top.
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "repeated"])
+def test_household_size_against_members_in_one_roster_sheet(tmp_path: Path, merged: bool) -> None:
+    checked = check_sheets(tmp_path, roster_sheet(size_families(), merged=merged))
+    # households 5001 (rows 0-2) and 5003 (rows 5-6); the finding is on the household's first row.
     assert checked.cells("HH-SIZE-VS-MEMBERS") == {rcell("size", 0), rcell("size", 5)}
     assert checked.cells("MB-DEPARTED-COUNTED") == {rcell("status", 2)}
 
@@ -324,7 +350,10 @@ def test_head_rules(tmp_path: Path) -> None:
     ]
     wrong_name = [person("6004", "卫东", "19700101", True, "户主"), person("6004", "蒋兰", "19710101", False, "配偶")]
     wrong_id = [person("6005", "沈平", "19690101", True, "户主"), person("6005", "韩梅", "19700101", False, "配偶")]
-    same_sex = [person("6006", "杨帆", "19700101", True, "户主"), person("6006", "朱海", "19710101", True, "配偶", seq=3)]
+    same_sex = [
+        person("6006", "杨帆", "19700101", True, "户主"),
+        person("6006", "朱海", "19710101", True, "配偶", seq=3),
+    ]
     fine = [person("6007", "秦川", "19700101", True, "本人"), person("6007", "许燕", "19710101", False, "之妻")]
     families = [
         (household("6001", "冯军", no_head[0]["id"], 2), no_head),
@@ -370,8 +399,14 @@ def test_head_rules_in_merged_roster(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- HH-08, HH-10
 def dibao_families() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     a = [person("8001", "曹刚", "19700101", True, "户主"), person("8001", "严梅", "19720101", False, "配偶")]
-    b = [person("8002", "华强", "19700101", True, "户主", dibao="是"), person("8002", "金凤", "19720101", False, "配偶")]
-    c = [person("8003", "魏东", "19700101", True, "户主"), person("8003", "陶红", "19720101", False, "配偶", dibao="是")]
+    b = [
+        person("8002", "华强", "19700101", True, "户主", dibao="是"),
+        person("8002", "金凤", "19720101", False, "配偶"),
+    ]
+    c = [
+        person("8003", "魏东", "19700101", True, "户主"),
+        person("8003", "陶红", "19720101", False, "配偶", dibao="是"),
+    ]
     d = [person("8004", "姜涛", "19700101", True, "户主"), person("8004", "戚燕", "19720101", False, "配偶")]
     return [
         (household("8001", "曹刚", a[0]["id"], 2, attr="低保贫困户", exit="未脱贫"), a),  # HH-08
@@ -395,8 +430,9 @@ def test_dibao_attribute_against_members_in_two_sheets(tmp_path: Path) -> None:
     assert checked.cells("HH-GENERAL-WITH-DIBAO-INCOME") == {f"{attr}5"}
 
 
-def test_dibao_attribute_against_members_in_merged_roster(tmp_path: Path) -> None:
-    checked = check_sheets(tmp_path, roster_sheet(dibao_families()[:3]))
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "repeated"])
+def test_dibao_attribute_against_members_in_one_roster_sheet(tmp_path: Path, merged: bool) -> None:
+    checked = check_sheets(tmp_path, roster_sheet(dibao_families()[:3], merged=merged))
     assert checked.cells("HH-DIBAO-NO-MEMBER") == {rcell("attr", 0)}
     assert checked.cells("HH-GENERAL-WITH-DIBAO-MEMBER") == {rcell("attr", 4)}
 
@@ -416,10 +452,15 @@ def test_dibao_rule_needs_answers_in_the_member_table(tmp_path: Path) -> None:
 def test_cause_and_attribute_against_members(tmp_path: Path) -> None:
     ill = [person("9001", "邹平", "19700101", True, "户主"), person("9001", "喻兰", "19720101", False, "配偶")]
     ill_ok = [person("9002", "柏林", "19700101", True, "户主", health="长期慢性病,残疾")]
-    study = [person("9003", "水生", "19700101", True, "户主"), child("9003", "水妹", "20120101", False, "之女", school="初一")]
+    study = [
+        person("9003", "水生", "19700101", True, "户主"),
+        child("9003", "水妹", "20120101", False, "之女", school="初一"),
+    ]
     study_none = [person("9004", "窦明", "19700101", True, "户主")]
-    study_ok = [person("9005", "章华", "19700101", True, "户主"),
-                child("9005", "章敏", "20070101", False, "之女", school="高二", labour="无劳动力")]
+    study_ok = [
+        person("9005", "章华", "19700101", True, "户主"),
+        child("9005", "章敏", "20070101", False, "之女", school="高二", labour="无劳动力"),
+    ]
     disabled = [person("9006", "云海", "19700101", True, "户主", health="长期慢性病")]
     tekun = [
         elder("9007", "苏婆", "19500101", False, "户主", labour="丧失劳动力"),
@@ -458,8 +499,10 @@ def test_cause_and_attribute_against_members(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- HH-32, HH-33, RISK
 def test_exited_household_guarantees_and_risks(tmp_path: Path) -> None:
-    dropout = [person("3001", "钟山", "19800101", True, "户主"),
-               child("3001", "钟小", "20120101", True, "之子", school="辍学")]
+    dropout = [
+        person("3001", "钟山", "19800101", True, "户主"),
+        child("3001", "钟小", "20120101", True, "之子", school="辍学"),
+    ]
     uninsured = [person("3002", "汪洋", "19800101", True, "户主", med="否")]
     sick = [person("3003", "田野", "19800101", True, "户主", health="患有大病")]
     chronic = [person("3004", "任重", "19800101", True, "户主", health="长期慢性病")]
@@ -468,8 +511,10 @@ def test_exited_household_guarantees_and_risks(tmp_path: Path) -> None:
         elder("3005", "柳婆", "19470101", False, "配偶", labour="无劳动力"),
     ]
     weak = [elder("3006", "邓翁", "19500101", True, "户主", labour="弱劳动力或半劳动力")]
-    poor_dropout = [person("3007", "方正", "19800101", True, "户主"),
-                    child("3007", "方圆", "20120101", True, "之子", school="辍学")]
+    poor_dropout = [
+        person("3007", "方正", "19800101", True, "户主"),
+        child("3007", "方圆", "20120101", True, "之子", school="辍学"),
+    ]
     families = [
         (household("3001", "钟山", dropout[0]["id"], 2), dropout),
         (household("3002", "汪洋", uninsured[0]["id"], 1), uninsured),
@@ -504,8 +549,10 @@ def test_income_against_members(tmp_path: Path) -> None:
     work_no_wage = [person("4002", "黎明", "19800101", True, "户主", months=6, place="福建省厦门市")]
     pension_young = [person("4003", "卜凡", "19800101", True, "户主")]
     elder_no_pension = [elder("4004", "毛公", "19560101", True, "户主")]
-    fine = [person("4005", "常青", "19800101", True, "户主", months=9, place="江苏省苏州市"),
-            elder("4005", "常母", "19580101", False, "之母")]
+    fine = [
+        person("4005", "常青", "19800101", True, "户主", months=9, place="江苏省苏州市"),
+        elder("4005", "常母", "19580101", False, "之母"),
+    ]
     families = [
         (household("4001", "严实", wage_no_work[0]["id"], 1, wage=20000), wage_no_work),
         (household("4002", "黎明", work_no_wage[0]["id"], 1, wage=0), work_no_wage),
@@ -543,8 +590,9 @@ def test_pension_insurance_rules(tmp_path: Path) -> None:
         child("1001", "小学生", "20140101", True, "之子", pension="是"),  # 0: RY-01 + RY-02
         child("1001", "高中生", "20070101", False, "之女", school="高二", pension="是"),  # 1: RY-01 only
         child("1001", "大学生", "20040101", True, "之子", school="大二", pension="是", seq=3),  # 2: none
-        child("1001", "少年", "20090101", True, "之子", school="非在校生", pension="是", seq=5,
-              no_reason="随父母外出"),  # 3: RY-02 only (15)
+        child(
+            "1001", "少年", "20090101", True, "之子", school="非在校生", pension="是", seq=5, no_reason="随父母外出"
+        ),  # 3: RY-02 only (15)
         person("1001", "十六岁", "20080101", True, "之子", pension="是", seq=7),  # 4: none (16)
         person("1002", "青年", "19940101", True, "户主", pension="否"),  # 5: RY-03
         person("1002", "五九", "19650101", True, "之父", pension="否", seq=3),  # 6: RY-03 (59)
@@ -565,8 +613,17 @@ def test_school_and_age_rules(tmp_path: Path) -> None:
     extra = [("no_reason", "义务教育阶段未上学原因")]
     rows = [
         child("2001", "失学", "20140101", True, "之子", school="非在校生", edu="小学"),  # 0: RY-04
-        child("2001", "送教", "20140101", False, "之女", school="非在校生", no_reason="重度残疾，送教上门",
-              edu="文盲或半文盲", seq=3),  # 1: none
+        child(
+            "2001",
+            "送教",
+            "20140101",
+            False,
+            "之女",
+            school="非在校生",
+            no_reason="重度残疾，送教上门",
+            edu="文盲或半文盲",
+            seq=3,
+        ),  # 1: none
         child("2001", "幼童", "20190101", True, "之孙子", school="非在校生", edu="学龄前儿童", seq=5),  # 2: none
         person("2001", "十六", "20080101", True, "之子", seq=7),  # 3: none (16, non-student)
         person("2002", "博士", "19900101", True, "户主", school="研究生", pension="否"),  # 4: RY-05 (34)
@@ -602,8 +659,9 @@ def test_labour_and_work_rules(tmp_path: Path) -> None:
         person("3102", "闲人", "19840101", True, "户主", labour="丧失劳动力"),  # 3: RY-10
         person("3102", "病人", "19860101", False, "配偶", labour="丧失劳动力", health="长期慢性病"),  # 4: none
         elder("3102", "老人", "19600101", True, "之父", labour="无劳动力"),  # 5: none (64)
-        person("3103", "怪事", "19700101", True, "户主", labour="无劳动力", health="残疾", months=6,
-               place="本县"),  # 6: RY-11
+        person(
+            "3103", "怪事", "19700101", True, "户主", labour="无劳动力", health="残疾", months=6, place="本县"
+        ),  # 6: RY-11
         person("3103", "超时", "19720101", False, "配偶", months=13, place="本县"),  # 7: RY-12
         person("3103", "全年", "19950101", True, "之子", months="全年", place="上海市", seq=3),  # 8: RY-12
         person("3103", "半月", "19970101", False, "之女", months=3.5, place="上海市", seq=5),  # 9: RY-12
@@ -631,12 +689,33 @@ def test_disability_rules(tmp_path: Path) -> None:
     cert = pid("19800101", True, 3) + "24"
     rows = [
         person("5101", "无证", "19800101", True, "户主", health="残疾", labour="弱劳动力", id_type="身份证"),  # 0
-        person("5101", "持证", "19800101", True, "之兄", health="残疾", labour="弱劳动力", cert=cert, seq=3,
-               id_type="身份证"),  # 1: none
-        person("5101", "健康持证", "19820101", False, "之姐", cert=pid("19820101", False) + "13",
-               id_type="身份证"),  # 2: RY-15
-        person("5101", "以证代号", "19830101", True, "之弟", health="残疾", labour="弱劳动力", seq=5,
-               id_type="残疾人证", id=pid("19830101", True, 5) + "42"),  # 3: none
+        person(
+            "5101",
+            "持证",
+            "19800101",
+            True,
+            "之兄",
+            health="残疾",
+            labour="弱劳动力",
+            cert=cert,
+            seq=3,
+            id_type="身份证",
+        ),  # 1: none
+        person(
+            "5101", "健康持证", "19820101", False, "之姐", cert=pid("19820101", False) + "13", id_type="身份证"
+        ),  # 2: RY-15
+        person(
+            "5101",
+            "以证代号",
+            "19830101",
+            True,
+            "之弟",
+            health="残疾",
+            labour="弱劳动力",
+            seq=5,
+            id_type="残疾人证",
+            id=pid("19830101", True, 5) + "42",
+        ),  # 3: none
         person("5101", "写否", "19840101", False, "之妹", cert="否", id_type="身份证"),  # 4: none
     ]
     checked = check_sheets(tmp_path, members_sheet(rows, extra))
@@ -649,13 +728,33 @@ def test_relation_sex_and_age_rules(tmp_path: Path) -> None:
     rows = [
         person("6101", "户主甲", "19700101", True, "户主"),  # 0
         person("6101", "女儿", "19950101", False, "之子"),  # 1: RY-16 (ID says 女 too)
-        person("6101", "错性别", "19960101", True, "之女", sex="女", seq=3),  # 2: ID-06, not RY-16
+        person("6101", "错性别", "19960101", True, "之子", sex="女", seq=3),  # 2: sex typo: ID-06, not RY-16
         person("6101", "老儿子", "19650101", True, "之子", seq=5),  # 3: RY-17 (older child)
         elder("6101", "年轻母亲", "19750101", False, "之母"),  # 4: RY-17 (younger parent)
-        child("6101", "孙子", "20000101", True, "之孙子", school="非在校生", labour="普通劳动力",
-              edu="高中", pension="是", seq=7),  # 5: RY-17 (gap 30 → fine)
-        child("6101", "外孙", "20010101", True, "外孙", school="非在校生", labour="普通劳动力", edu="高中",
-              pension="是", seq=9),  # 6: none (gap 31)
+        child(
+            "6101",
+            "孙子",
+            "20000101",
+            True,
+            "之孙子",
+            school="非在校生",
+            labour="普通劳动力",
+            edu="高中",
+            pension="是",
+            seq=7,
+        ),  # 5: RY-17 (gap 30 → fine)
+        child(
+            "6101",
+            "外孙",
+            "20010101",
+            True,
+            "外孙",
+            school="非在校生",
+            labour="普通劳动力",
+            edu="高中",
+            pension="是",
+            seq=9,
+        ),  # 6: none (gap 31)
         person("6102", "户主乙", "19800101", True, "户主"),  # 7
         person("6102", "早孙", "19960101", False, "孙女"),  # 8: RY-17 (gap 16)
     ]
@@ -703,21 +802,36 @@ def test_tekun_post_and_yulu_rules(tmp_path: Path) -> None:
     ]
     rows = [
         person("8101", "壮年五保", "19800101", True, "户主", tekun="是", dibao="否"),  # 0: RY-20
-        person("8101", "病五保", "19810101", True, "之兄", tekun="是", health="长期慢性病", labour="弱劳动力",
-               seq=3),  # 1: none
+        person(
+            "8101", "病五保", "19810101", True, "之兄", tekun="是", health="长期慢性病", labour="弱劳动力", seq=3
+        ),  # 1: none
         child("8101", "童岗", "20100101", True, "之子", school="初二", post="护林员", seq=5),  # 2: RY-24
         person("8101", "成人岗", "19820101", False, "之姐", post="保洁员"),  # 3: none
         child("8101", "童否", "20110101", False, "之女", school="初一", post="否", seq=7),  # 4: none
         child("8101", "普高", "20060101", False, "之女", school="高三", yulu="雨露计划", seq=9),  # 5: RY-25
-        child("8101", "中职", "20060101", True, "之子", school="中职三年级", yulu="雨露计划补助3000元",
-              seq=11),  # 6: none
+        child(
+            "8101", "中职", "20060101", True, "之子", school="中职三年级", yulu="雨露计划补助3000元", seq=11
+        ),  # 6: none
         elder("8102", "失能五保", "19400101", True, "户主", tekun="是", mode="分散供养", care="全失能"),  # 7
-        elder("8102", "集中五保", "19410101", True, "之兄", tekun="是", mode="集中供养", care="全失能",
-              seq=3),  # 8: none
-        elder("8102", "无协议", "19420101", False, "之姐", tekun="是", mode="分散", care="自理", carer="是",
-              deal=None),  # 9: RY-26 agreement
-        elder("8102", "有协议", "19430101", False, "之妹", tekun="是", mode="分散供养", care="自理",
-              carer="是", deal="赡养协议2023-015", seq=3),  # 10: none
+        elder(
+            "8102", "集中五保", "19410101", True, "之兄", tekun="是", mode="集中供养", care="全失能", seq=3
+        ),  # 8: none
+        elder(
+            "8102", "无协议", "19420101", False, "之姐", tekun="是", mode="分散", care="自理", carer="是", deal=None
+        ),  # 9: RY-26 agreement
+        elder(
+            "8102",
+            "有协议",
+            "19430101",
+            False,
+            "之妹",
+            tekun="是",
+            mode="分散供养",
+            care="自理",
+            carer="是",
+            deal="赡养协议2023-015",
+            seq=3,
+        ),  # 10: none
     ]
     checked = check_sheets(tmp_path, members_sheet(rows, extra))
     assert checked.cells("MB-TEKUN-ABLE-BODIED") == {mcell("tekun", 0, extra)}

@@ -386,6 +386,7 @@ def test_vs_helper_mismatch_and_visit_before_identification(tmp_path: Path) -> N
         household(1, helper="赵刚", helper_title="驻村第一书记"),  # the work team visits every household
         household(2, visit_date=D(2015, 11, 3)),
         household(3, helper="张伟"),
+        household(3, helper="李明、张伟"),  # two visitors, the roster's helper among them
     ]
     checked = check_sheets(tmp_path, roster(*households), spec(*visits))
     assert checked.cells("VS-HELPER-MISMATCH") == {cell("helper", 3), cell("helper", 6)}

@@ -152,6 +152,8 @@ def parse_number(value: object, *, unit: str | None = None) -> float | None:
             scale = 1.0 if unit == "wan" else 10_000.0
             break
     else:
+        if text.endswith("元") and unit == "wan":  # "50000元" typed into a 万元 column
+            text, scale = text[:-1], 0.0001
         for suffix in ("元", "平方米", "㎡", "m2", "亩", "人", "户", "个月", "月", "年", "天", "岁", "口"):
             if text.endswith(suffix):
                 text = text[: -len(suffix)]

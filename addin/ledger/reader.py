@@ -55,9 +55,7 @@ def read_ledgers(
 ) -> WorkbookLedgers:
     """Read a workbook file (or already-read grids) into normalised ledger tables."""
     catalog = catalog or default_catalog()
-    book = (
-        source if isinstance(source, RawWorkbook) else read_workbook(source, max_mb=max_mb, max_rows=max_rows)
-    )
+    book = source if isinstance(source, RawWorkbook) else read_workbook(source, max_mb=max_mb, max_rows=max_rows)
     result = WorkbookLedgers(path=book.path)
     overrides = kind_overrides or {}
     for sheet in book.sheets:
@@ -97,9 +95,7 @@ def read_sheet(
     layout = analyse(sheet, catalog.is_header_text, is_section_name)
     if layout is None:
         return [], "未找到表头（前40行中没有可识别的列名），不是台账"
-    matches = detect_kinds(
-        catalog, layout.columns, sheet_name=sheet.name, title=layout.title, override=override
-    )
+    matches = detect_kinds(catalog, layout.columns, sheet_name=sheet.name, title=layout.title, override=override)
     if not matches:
         near = best_near_miss(catalog, layout.columns, sheet.name)
         hint = ""
@@ -107,32 +103,43 @@ def read_sheet(
             names = "、".join(c.leaf for c in list(near.columns.values())[:4])
             hint = f"（只识别出 {names} 等 {near.matched} 列，与{near.ledger.label}不够吻合）"
         return [], f"表头不属于任何已知台账类型{hint}"
-    tables = []
-    for match in matches:
-        table = build_table(
-            path, sheet.name, layout, match, catalog, today=today, immediate_days=immediate_days
-        )
-        if len(matches) > 1 and match.ledger.one_row_per:
-            table = _one_row_per(table, match.ledger.one_row_per)
-            if table is None:
-                continue
-        tables.append(table)
+    tables = [
+        build_table(path, sheet.name, layout, match, catalog, today=today, immediate_days=immediate_days)
+        for match in matches
+    ]
+    if len(tables) > 1:
+        heads = _head_rows(tables, catalog)
+        reduced = []
+        for table in tables:
+            if table.ledger.one_row_per:
+                table = _one_row_per(table, table.ledger.one_row_per, heads)
+            if table is not None:
+                reduced.append(table)
+        tables = reduced
     return tables, ""
 
 
-def _one_row_per(table: LedgerTable, key: str) -> LedgerTable | None:
-    """Keep the first data row of each distinct ``key`` value (person-per-row rosters)."""
+def _head_rows(tables: list[LedgerTable], catalog: Catalog) -> np.ndarray | None:
+    """Rows of a person-per-row sheet whose 与户主关系 says 户主/本人 (from the table that has it)."""
+    for table in tables:
+        if table.has("relation"):
+            codes = catalog.codes_for(table.ledger.field("relation"))
+            if codes is not None:
+                return np.array([codes.attr(v, "head") is True for v in table.values("relation")], dtype=bool)
+    return None
+
+
+def _one_row_per(table: LedgerTable, key: str, heads: np.ndarray | None) -> LedgerTable | None:
+    """One data row per distinct ``key`` value (person-per-row rosters): the head's row, else the first."""
     if not table.has(key):
         return None
     values = table.values(key)
     empty = table.empty(key)
-    seen: set[str] = set()
-    keep = []
+    chosen: dict[str, int] = {}
     for i, v in enumerate(values):
         if empty[i]:
             continue
         k = header_key(v)
-        if k not in seen:
-            seen.add(k)
-            keep.append(i)
-    return table.subset(np.asarray(keep, dtype=int))
+        if k not in chosen or (heads is not None and heads[i] and not heads[chosen[k]]):
+            chosen[k] = i
+    return table.subset(np.asarray(sorted(chosen.values()), dtype=int))

@@ -41,9 +41,9 @@ def age(ctx: Context) -> np.ndarray:
         ref = np.datetime64(ctx.age_reference, "D")
         by = birth.astype("datetime64[Y]").astype(float) + 1970
         ry = ref.astype("datetime64[Y]").astype(float) + 1970
-        before = (birth - birth.astype("datetime64[Y]")).astype(float) > (
-            ref - ref.astype("datetime64[Y]")
-        ).astype(float)
+        before = (birth - birth.astype("datetime64[Y]")).astype(float) > (ref - ref.astype("datetime64[Y]")).astype(
+            float
+        )
         from_birth = ry - by - before
         missing = np.isnan(out) & ~np.isnat(birth)
         out[missing] = from_birth[missing]
@@ -58,7 +58,9 @@ def school_level(ctx: Context) -> np.ndarray:
 
 @derived("in_school")
 def in_school(ctx: Context) -> np.ndarray:
-    return np.nan_to_num(school_level(ctx), nan=0.0) >= 1
+    """In school: a level of 学前 or above, or a value such as “在校生” the code list marks as in school."""
+    marked = np.array([v is True for v in _attr(ctx, "school_status", "in_school")], dtype=bool)
+    return (np.nan_to_num(school_level(ctx), nan=0.0) >= 1) | marked
 
 
 @derived("capacity")

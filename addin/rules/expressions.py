@@ -148,7 +148,9 @@ def field_values(ctx: Context, key: str) -> Array:
     if kind in ("date", "deadline"):
         return np.full(ctx.n, np.datetime64("NaT"), dtype="datetime64[D]")
     out = np.empty(ctx.n, dtype=object)
-    out[:] = () if kind == "multi_enum" else None
+    if kind == "multi_enum":
+        for i in range(ctx.n):
+            out[i] = ()
     return out
 
 

@@ -10,6 +10,7 @@ in free-text columns are read from the cells as staff write them ("5万", "50000
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -44,7 +45,8 @@ _PLACE_SUFFIX = re.compile(
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百]+")
 
 
-def place_key(value: object) -> str:
+@functools.lru_cache(maxsize=65536)
+def place_key(value: str) -> str:
     """A village or group name in comparable form: "第三村民小组" → "3", "王岗村" → "王岗"."""
     text = squeeze(clean_text(value)).lower()
     if not text:
@@ -59,7 +61,8 @@ def place_key(value: object) -> str:
     return text.lstrip("0") or text
 
 
-def name_key(value: object) -> str:
+@functools.lru_cache(maxsize=65536)
+def name_key(value: str) -> str:
     """A person's name in comparable form (no spaces, half-width, lower-case)."""
     return squeeze(clean_text(value)).lower()
 
@@ -121,6 +124,12 @@ def _raw(ctx: Context, key: str) -> Array | None:
     return ctx.table.raw[key]
 
 
+@operator("has_column")
+def has_column(ctx: Context, arg: Any) -> Array:
+    """True (for every row) when the sheet has a column for the field."""
+    return np.full(ctx.n, ctx.table.has(str(arg)), dtype=bool)
+
+
 @operator("raw_text")
 def raw_text(ctx: Context, arg: Any) -> Array:
     """The cell text as written (before a code list turned it into its canonical value)."""
@@ -157,7 +166,6 @@ def first_filled(ctx: Context, arg: Any) -> Array:
 
 
 # ------------------------------------------------------------------ units
-_YUAN_CELL = re.compile(r"(?<!万)元$")
 _UNIT_IN_HEADER = re.compile(r"万元|元|万")
 
 
@@ -166,7 +174,7 @@ def in_yuan(ctx: Context, arg: Any) -> Array:
     """A money field in 元 whatever its column's unit.
 
     A 万元 column (by its header, or by the field's default) is multiplied by 10 000,
-    except cells written "…元" (their number is already 元) and, when the header
+    (cells written "…元" were already parsed into 万元 by the normaliser) except, when the header
     names no unit at all, numbers of 1000 or more (nobody writes a 1000万元 loan into
     a column without a unit; they wrote 元).
     """
@@ -180,8 +188,6 @@ def in_yuan(ctx: Context, arg: Any) -> Array:
         if np.isnan(values[i]):
             continue
         text = squeeze(clean_text(v)) if isinstance(v, str) else ""
-        if text and _YUAN_CELL.search(text):
-            continue  # "50000元": parse_number kept the number, which is 元
         if not header_has_unit and not text.endswith(("万", "万元")) and values[i] >= 1000:
             continue
         values[i] *= 10_000.0
@@ -528,6 +534,7 @@ __all__ = [
     "answer",
     "borrower_roster",
     "first_filled",
+    "has_column",
     "has_word",
     "household_rows",
     "in_months",

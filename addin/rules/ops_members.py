@@ -5,6 +5,7 @@ Derived values:
 
 ``@counted``: the member still belongs to the household (人员状态 not 自然减少/死亡/
 迁出/婚出, i.e. code attr ``counted`` is not false; an empty status counts).
+``@is_head``: 与户主关系 is 户主/本人 (code attr ``head``).
 ``@sex_from_id``: 男/女 from a valid 18-digit ID number (None when the ID is missing,
 malformed or fails its checksum), so relation/sex rules can tell which cell is wrong.
 ``@yulu``: the member receives 雨露计划 support: the 享受教育资助 text mentions 雨露,
@@ -38,6 +39,14 @@ def counted(ctx: Context) -> np.ndarray:
         return np.ones(ctx.n, dtype=bool)
     flags = evaluate({"attr": ["member_status", "counted"]}, ctx)
     return np.array([v is not False for v in flags], dtype=bool)
+
+
+@derived("is_head")
+def is_head(ctx: Context) -> np.ndarray:
+    """True where 与户主关系 says 户主/本人."""
+    if not ctx.table.has("relation"):
+        return np.zeros(ctx.n, dtype=bool)
+    return np.array([v is True for v in evaluate({"attr": ["relation", "head"]}, ctx)], dtype=bool)
 
 
 @derived("sex_from_id")

@@ -48,9 +48,7 @@ def copied_text(rule: Rule, ctx: Context) -> Hits:
     threshold = int(rule.params.get("copy_threshold", 5))
     similarity = float(rule.params.get("similarity", 0.9))
     min_chars = int(rule.params.get("min_chars", 6))
-    groups = (
-        join_keys(ctx, rule.options["by"]) if rule.options["by"] else np.full(len(table), "*", dtype=object)
-    )
+    groups = join_keys(ctx, rule.options["by"]) if rule.options["by"] else np.full(len(table), "*", dtype=object)
     units = join_keys(ctx, [unit_key])
     texts = [_norm(v) for v in table.raw[text_key]]
     by_group: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -95,8 +93,11 @@ def copied_text(rule: Rule, ctx: Context) -> Hits:
 def weekly_visits(rule: Rule, ctx: Context) -> Hits:
     """Cadres with fewer than ``min_days`` distinct visit days in a Mon–Sun week.
 
-    Weeks run from the cadre's first logged visit to the week before ``today``;
-    one finding per cadre and short week, on the cadre's last row of (or before) that week.
+    The weeks checked run from the cadre's first logged visit to the week of the
+    log's last date, and never into ``today``'s (unfinished) week, so a quarterly log
+    checked months later is not blamed for the months after it ends. A short week is reported on the cadre's last row within that week, or,
+    for a week without any visit, on the cadre's last row before it; several short
+    weeks landing on the same row are reported once, naming the first week and the count.
     """
     table = ctx.table
     person_key, date_key = rule.options["person"], rule.options["date"]
@@ -106,26 +107,36 @@ def weekly_visits(rule: Rule, ctx: Context) -> Hits:
     who = truthy(evaluate(rule.options["who"], ctx))
     people = join_keys(ctx, [person_key])
     dates = table.values(date_key).astype("datetime64[D]")
+    logged = dates[~np.isnat(dates)]
+    if not len(logged):
+        return Hits()
+    last_logged = logged.max().astype(dt.date)
+    this_monday = ctx.today - dt.timedelta(days=ctx.today.weekday())
+    stop = min(this_monday, last_logged - dt.timedelta(days=last_logged.weekday()) + dt.timedelta(days=7))
     days: dict[str, dict[dt.date, set[dt.date]]] = defaultdict(lambda: defaultdict(set))
-    last_row: dict[str, int] = {}
+    rows: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
     for i in np.nonzero(who & (people != "") & ~np.isnat(dates))[0]:
         d = dates[i].astype(dt.date)
-        monday = d - dt.timedelta(days=d.weekday())
-        days[people[i]][monday].add(d)
-        last_row[people[i]] = int(i)
+        days[people[i]][d - dt.timedelta(days=d.weekday())].add(d)
+        rows[people[i]].append((d, int(i)))
+    short: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for person, by_week in days.items():
+        visits = sorted(rows[person])
+        monday = min(by_week)
+        while monday < stop:
+            n = len(by_week.get(monday, ()))
+            if n < min_days:
+                sunday = monday + dt.timedelta(days=6)
+                before = [i for d, i in visits if d <= sunday]
+                short[before[-1]].append((monday, n))
+            monday += dt.timedelta(days=7)
     mask = np.zeros(len(table), dtype=bool)
     weeks = np.full(len(table), "", dtype=object)
     counts = np.full(len(table), np.nan)
-    this_monday = ctx.today - dt.timedelta(days=ctx.today.weekday())
-    for person, by_week in days.items():
-        monday = min(by_week)
-        while monday < this_monday:
-            n = len(by_week.get(monday, ()))
-            if n < min_days:
-                i = last_row[person]
-                if not mask[i]:
-                    mask[i] = True
-                    weeks[i] = monday.isoformat()
-                    counts[i] = n
-            monday += dt.timedelta(days=7)
-    return Hits(mask=mask, values={"week": weeks, "n": counts})
+    n_weeks = np.full(len(table), np.nan)
+    for i, found in short.items():
+        mask[i] = True
+        weeks[i] = found[0][0].isoformat()
+        counts[i] = found[0][1]
+        n_weeks[i] = len(found)
+    return Hits(mask=mask, values={"week": weeks, "n": counts, "weeks": n_weeks})

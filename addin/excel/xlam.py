@@ -1,0 +1,218 @@
+"""Build ``zhenggai.xlam`` on any platform, without Excel.
+
+Why this shape (see the research notes on xlwings, §1.4):
+
+* Start from ``quickstart_addin_ribbon.xlam`` of the *installed* xlwings: its VBA
+  declares ``xlwings64-<version>.dll`` by name, so template, VBA runtime and Python
+  package must all come from the same (pinned) xlwings release.
+* Replace the source of the two existing modules with pyOpenVBA and add none:
+  ``xlwings`` gets the custom-add-in runtime with ``PROJECT_NAME = "zhenggai"``;
+  ``RibbonMyAddin`` gets our one ribbon callback plus the UDF wrappers. Rewritten
+  modules are stored source-only (no p-code) and the project cache is invalidated,
+  so Excel compiles them on load, exactly as with xlwings' own released add-ins.
+  The module keeps the template's name: renaming a module means rewriting the
+  ``dir`` stream and the storage name, and nobody ever sees the name.
+* Swap the ribbon for ``customUI/customUI14.xml`` and turn the template's inactive
+  ``_myaddin.conf`` sheet into ``zhenggai.conf`` holding only the keys we mean (an
+  empty key would shadow the user's config file, see ``GetConfig`` in the VBA).
+* Write the result atomically: a failed build never leaves a half-written add-in.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import xlwings
+
+from addin.errors import OutputError, UsageError, ZhenggaiError
+from addin.excel import _xlam_package as package
+from addin.resources import ribbon_dir
+
+PROJECT_NAME = "zhenggai"
+ADDIN_FILE_NAME = f"{PROJECT_NAME}.xlam"
+CONFIG_SHEET = f"{PROJECT_NAME}.conf"
+TEMPLATE_CONFIG_SHEET = "_myaddin.conf"
+RIBBON_MODULE = "RibbonMyAddin"
+XLWINGS_MODULE = "xlwings"
+RIBBON_CALLBACK = f"{RIBBON_MODULE}.OnAction"
+DEFAULT_UDF_MODULE = "addin.udfs.functions"
+DEFAULT_INTERPRETER_WIN = r"%LOCALAPPDATA%\Zhenggai\python\pythonw.exe"
+RIBBON_XML_FILE = "customUI14.xml"
+RIBBON_BAS_FILE = f"{RIBBON_MODULE}.bas"
+_TEMPLATE_PROJECT_LINE = 'Public Const PROJECT_NAME As String = "myaddin"'
+_WRAPPER_TIMEOUT_S = 300
+
+
+class XlamBuildError(ZhenggaiError):
+    """The add-in could not be assembled (missing tool, broken template, failing UDF module)."""
+
+
+def xlwings_dir() -> Path:
+    return Path(xlwings.__file__).resolve().parent
+
+
+def template_path() -> Path:
+    """The ribbon add-in template shipped inside the installed xlwings wheel."""
+    return xlwings_dir() / "quickstart_addin_ribbon.xlam"
+
+
+def _crlf(text: str) -> str:
+    """VBA module streams use CRLF; sources may come with either line end."""
+    return text.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+def _ascii(text: str, what: str) -> str:
+    """The VBA project's code page is 1252: anything beyond ASCII would be mangled."""
+    bad = sorted({ch for ch in text if ord(ch) > 127})
+    if bad:
+        raise XlamBuildError(f"{what} 含有非 ASCII 字符 {''.join(bad)!r}", remedy="VBA 代码中的中文请用 ChrW 生成")
+    return text
+
+
+def xlwings_module_source() -> str:
+    """``xlwings_custom_addin.bas`` of the installed xlwings with our project name."""
+    source = (xlwings_dir() / "xlwings_custom_addin.bas").read_text(encoding="ascii")
+    if source.count(_TEMPLATE_PROJECT_LINE) != 1:
+        raise XlamBuildError("xlwings_custom_addin.bas 的格式与预期不同（找不到 PROJECT_NAME）")
+    source = source.replace(_TEMPLATE_PROJECT_LINE, f'Public Const PROJECT_NAME As String = "{PROJECT_NAME}"')
+    return _ascii(_crlf(source), "xlwings_custom_addin.bas")
+
+
+def ribbon_callback_source() -> str:
+    """``ribbon/RibbonMyAddin.bas``: the generic ribbon callback (CRLF, ends with a line break)."""
+    text = _crlf((ribbon_dir() / RIBBON_BAS_FILE).read_text(encoding="ascii"))
+    return _ascii(text if text.endswith("\r\n") else text + "\r\n", RIBBON_BAS_FILE)
+
+
+def ribbon_module_source(wrappers: str) -> str:
+    """What the ``RibbonMyAddin`` module holds: the callback, a blank line, the UDF wrappers."""
+    return ribbon_callback_source() + "\r\n" + _ascii(_crlf(wrappers), "UDF 包装代码")
+
+
+def custom_ui_xml() -> bytes:
+    """``ribbon/customUI14.xml`` as shipped (UTF-8, so Chinese labels are fine here)."""
+    return (ribbon_dir() / RIBBON_XML_FILE).read_bytes()
+
+
+def config_entries(interpreter: str | None = None, udf_module: str = DEFAULT_UDF_MODULE) -> list[tuple[str, str | bool]]:
+    """The only keys the add-in's own config sheet pins.
+
+    * ``Interpreter_Win``: our private Python (``%VAR%`` is expanded by the VBA);
+    * ``ADD_WORKBOOK_TO_PYTHONPATH = FALSE``: the ledger's folder must not shadow modules;
+    * ``UDF Modules``: where "Import Functions" would look (our wrappers are prebuilt).
+    """
+    interpreter = DEFAULT_INTERPRETER_WIN if interpreter is None else str(interpreter)
+    if not interpreter.strip() or '"' in interpreter:
+        raise UsageError(f"解释器路径无效：{interpreter!r}", remedy="请给出 pythonw.exe 的完整路径，不要带引号")
+    return [
+        ("Interpreter_Win", interpreter),
+        ("ADD_WORKBOOK_TO_PYTHONPATH", False),
+        ("UDF Modules", udf_module),
+    ]
+
+
+def _checkout_root() -> Path:
+    """The folder that holds the ``addin`` package, so the child process imports the same code."""
+    import addin
+
+    return Path(addin.__file__).resolve().parent.parent
+
+
+def udf_wrappers(udf_module: str = DEFAULT_UDF_MODULE, *, extra_sys_path: tuple[Path, ...] = ()) -> str:
+    """VBA wrappers for ``udf_module`` from ``xlwings.udfs.generate_vba_wrapper``, made in a child process.
+
+    The generator needs stubbed Windows modules and swapped decorators; a child
+    process keeps both out of the caller. ``XLWINGS_ON_SERVER`` is dropped there,
+    otherwise ``xw.func`` would be the server decorator.
+    """
+    env = dict(os.environ)
+    env.pop("XLWINGS_ON_SERVER", None)
+    paths = [str(_checkout_root()), *(str(p) for p in extra_sys_path)]
+    if env.get("PYTHONPATH"):
+        paths.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    with tempfile.TemporaryDirectory(prefix="zhenggai-wrappers-") as tmp:
+        out = Path(tmp) / "wrappers.vba"
+        cmd = [sys.executable, "-m", "addin.excel._wrappers", str(out), ADDIN_FILE_NAME, udf_module]
+        try:
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=_WRAPPER_TIMEOUT_S)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise XlamBuildError(f"无法生成工作表函数的 VBA 包装代码：{exc}") from exc
+        if proc.returncode != 0 or not out.is_file():
+            tail = "\n".join((proc.stderr or proc.stdout or "").strip().splitlines()[-8:])
+            raise XlamBuildError(f"无法为模块 {udf_module} 生成工作表函数的 VBA 包装代码：\n{tail}")
+        return out.read_text(encoding="utf-8")
+
+
+def _rewrite_vba(xlam: Path, ribbon_source: str) -> None:
+    try:
+        from pyopenvba import ExcelFile
+    except ImportError as exc:
+        raise XlamBuildError(
+            "构建加载项需要 pyopenvba", remedy='请运行 pip install "zhenggai[build]" 后重试'
+        ) from exc
+    with ExcelFile(str(xlam)) as workbook:
+        modules = workbook.module_names()
+        for name in (XLWINGS_MODULE, RIBBON_MODULE):
+            if name not in modules:
+                raise XlamBuildError(f"加载项模板中没有 VBA 模块 {name}（xlwings 版本不符？）")
+        workbook.set_module(XLWINGS_MODULE, xlwings_module_source())
+        workbook.set_module(RIBBON_MODULE, ribbon_source)
+        workbook.save()
+
+
+def build_xlam(
+    out: Path,
+    *,
+    interpreter: str | None = None,
+    udf_module: str = DEFAULT_UDF_MODULE,
+    extra_sys_path: tuple[Path, ...] = (),
+) -> Path:
+    """Assemble the add-in at ``out`` (atomically) and return the path.
+
+    ``interpreter`` is pinned in the add-in's config sheet (default: the private
+    Python under ``%LOCALAPPDATA%``); ``udf_module`` is the module whose ``@xw.func``
+    functions get VBA wrappers; ``extra_sys_path`` lets the child process that
+    generates them import a module that is not installed (tests).
+    """
+    out = Path(out)
+    entries = config_entries(interpreter, udf_module)
+    ribbon_source = ribbon_module_source(udf_wrappers(udf_module, extra_sys_path=extra_sys_path))
+    custom_ui = custom_ui_xml()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(out, f"无法创建目录：{exc}") from exc
+    with tempfile.TemporaryDirectory(prefix="zhenggai-xlam-") as tmp:
+        stage = Path(tmp) / "stage.xlam"
+        shutil.copyfile(template_path(), stage)
+        _rewrite_vba(stage, ribbon_source)
+        fd, partial = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+        os.close(fd)
+        try:
+            package.rewrite_package(
+                stage,
+                Path(partial),
+                custom_ui=custom_ui,
+                template_sheet=TEMPLATE_CONFIG_SHEET,
+                config_sheet=CONFIG_SHEET,
+                config=entries,
+            )
+            os.replace(partial, out)
+        except package.PackageError as exc:
+            raise XlamBuildError(f"加载项模板的结构与预期不同：{exc}") from exc
+        except OSError as exc:
+            raise OutputError(out, str(exc), remedy="如果 Excel 正在使用该文件，请先关闭 Excel") from exc
+        finally:
+            Path(partial).unlink(missing_ok=True)
+    return out
+
+
+def read_addin_config(xlam: Path) -> dict[str, str | bool]:
+    """The key/value pairs pinned in a built add-in's ``zhenggai.conf`` sheet."""
+    return package.read_config_sheet(Path(xlam), CONFIG_SHEET)
