@@ -96,8 +96,9 @@ def weekly_visits(rule: Rule, ctx: Context) -> Hits:
     The weeks checked run from the cadre's first logged visit to the week of the
     log's last date, and never into ``today``'s (unfinished) week, so a quarterly log
     checked months later is not blamed for the months after it ends. A short week is
-    reported on the cadre's last row within that week, or, for a week without any visit, on the cadre's last row before it; several short
-    weeks landing on the same row are reported once, naming the first week and the count.
+    reported on the cadre's last row within that week, or, for a week without any
+    visit, on the cadre's last row before it; several short weeks landing on the same
+    row are reported once, naming the first week and the count.
     """
     table = ctx.table
     person_key, date_key = rule.options["person"], rule.options["date"]
