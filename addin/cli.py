@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from addin import __version__
+from addin import __version__, cli_addin
 from addin.check import CheckRun, FileResult, check_paths
 from addin.errors import UsageError, ZhenggaiError
 from addin.report.annotate import write_checked_copy
@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DATE",
         help="参照日期（默认 2024-07-17，示例数据的填报日期）",
     )
+    cli_addin.register(sub)
     return parser
 
 
@@ -149,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"检查内置示例台账（{len(samples)} 个文件），参照日期 {args.as_of}，结果写到 {args.out}/")
             run = run_check(samples, as_of=args.as_of, json_path=report, out_dir=args.out, quiet=True)
             return _finish(run, strict=False, json_path=report)
+        if args.command == "addin":
+            return cli_addin.run(args)
         parser.print_help()
         return 2
     except ZhenggaiError as exc:

@@ -47,7 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     inst.add_argument("--xlam", type=Path, metavar="PATH", help="安装已生成的加载项文件（默认用当前 Python 现场生成）")
 
     sub.add_parser(
-        "uninstall", help="从本机 Excel 卸载（仅 Windows）", description="删除 XLSTART 中的加载项和配置文件（仅 Windows）。"
+        "uninstall",
+        help="从本机 Excel 卸载（仅 Windows）",
+        description="删除 XLSTART 中的加载项和配置文件（仅 Windows）。",
     )
     addin.set_defaults(addin_parser=addin)
     return addin

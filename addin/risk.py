@@ -77,7 +77,7 @@ class RiskAssessment:
     not_judged: tuple[str, ...] = ()
 
     def text(self) -> str:
-        """"高风险：人均纯收入低于监测线；转移性收入占比62%", with what was not judged in brackets."""
+        """The cell text, e.g. 高风险：人均纯收入低于监测线；转移性收入占比62%, then what was not judged in brackets."""
         out = str(self.level)
         if self.reasons:
             out += "：" + "；".join(self.reasons)

@@ -65,10 +65,9 @@ def _swap_ribbon_relationship(rels_xml: bytes) -> tuple[bytes, set[str]]:
     while new_id in ids:
         new_id += "1"
     kept.append({"Id": new_id, "Type": CUSTOMUI14_REL_TYPE, "Target": CUSTOMUI14_PART})
-    body = "".join(
-        "<Relationship " + " ".join(f"{k}={quoteattr(v)}" for k, v in rel.items()) + "/>" for rel in kept
-    )
-    text = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{NS_PKG_REL}">{body}</Relationships>'
+    body = "".join("<Relationship " + " ".join(f"{k}={quoteattr(v)}" for k, v in rel.items()) + "/>" for rel in kept)
+    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    text = f'{head}<Relationships xmlns="{NS_PKG_REL}">{body}</Relationships>'
     return text.encode("utf-8"), dropped
 
 

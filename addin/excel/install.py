@@ -18,11 +18,11 @@ mismatch between its pinned interpreter and this Python is reported.
 
 from __future__ import annotations
 
+import contextlib
 import locale
 import os
 import re
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Mapping
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from addin.errors import FileMissing, OutputError, UsageError
+from addin.fsutil import atomic_write_bytes
 
 PROJECT_NAME = "zhenggai"  # = addin.excel.xlam.PROJECT_NAME; repeated so this module stays import-light
 ADDIN_FILE_NAME = f"{PROJECT_NAME}.xlam"
@@ -93,13 +94,7 @@ def _ansi_encoding() -> str:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    atomic_write_bytes(path, data)
 
 
 def conf_line(key: str, value: str) -> str:
@@ -166,7 +161,9 @@ def _install_prebuilt(xlam: Path, paths: InstallPaths, interpreter: str, env: Ma
     try:
         pinned = read_addin_config(xlam).get("Interpreter_Win")
     except (zipfile.BadZipFile, KeyError, ValueError, ET.ParseError, OSError) as exc:  # refuse a broken add-in
-        raise UsageError(f"“{xlam}”不是有效的 zhenggai 加载项：{exc}", remedy="请用 zhenggai addin build 重新生成") from exc
+        raise UsageError(
+            f"“{xlam}”不是有效的 zhenggai 加载项：{exc}", remedy="请用 zhenggai addin build 重新生成"
+        ) from exc
     try:
         _write_atomic(paths.addin, xlam.read_bytes())
     except OSError as exc:
@@ -180,7 +177,9 @@ def _install_prebuilt(xlam: Path, paths: InstallPaths, interpreter: str, env: Ma
                 f"与当前 Python（{interpreter}）不同。"
             )
             if not Path(expanded).is_file():
-                notes.append(f"警告：{expanded} 不存在，点击按钮时会找不到 Python。不加 --xlam 重新安装可改用当前 Python。")
+                notes.append(
+                    f"警告：{expanded} 不存在，点击按钮时会找不到 Python；不加 --xlam 重新安装即改用当前 Python。"
+                )
     return notes
 
 
@@ -196,10 +195,8 @@ def uninstall(*, env: Mapping[str, str] | None = None) -> list[str]:
         except OSError as exc:
             raise OutputError(path, f"无法删除：{exc}", remedy="如果 Excel 正在运行，请先关闭所有 Excel 窗口") from exc
         notes.append(f"已删除{what}：{path}")
-    try:
+    with contextlib.suppress(OSError):
         paths.conf.parent.rmdir()  # only when empty: other files there are not ours
-    except OSError:
-        pass
     if not notes:
         notes.append("没有找到已安装的“整改助手”加载项，无需卸载。")
     else:

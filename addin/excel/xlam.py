@@ -31,6 +31,7 @@ import xlwings
 
 from addin.errors import OutputError, UsageError, ZhenggaiError
 from addin.excel import _xlam_package as package
+from addin.fsutil import atomic_write_bytes
 from addin.resources import ribbon_dir
 
 PROJECT_NAME = "zhenggai"
@@ -99,7 +100,9 @@ def custom_ui_xml() -> bytes:
     return (ribbon_dir() / RIBBON_XML_FILE).read_bytes()
 
 
-def config_entries(interpreter: str | None = None, udf_module: str = DEFAULT_UDF_MODULE) -> list[tuple[str, str | bool]]:
+def config_entries(
+    interpreter: str | None = None, udf_module: str = DEFAULT_UDF_MODULE
+) -> list[tuple[str, str | bool]]:
     """The only keys the add-in's own config sheet pins.
 
     * ``Interpreter_Win``: our private Python (``%VAR%`` is expanded by the VBA);
@@ -153,9 +156,7 @@ def _rewrite_vba(xlam: Path, ribbon_source: str) -> None:
     try:
         from pyopenvba import ExcelFile
     except ImportError as exc:
-        raise XlamBuildError(
-            "构建加载项需要 pyopenvba", remedy='请运行 pip install "zhenggai[build]" 后重试'
-        ) from exc
+        raise XlamBuildError("构建加载项需要 pyopenvba", remedy='请重新安装 zhenggai（pip install zhenggai）后重试') from exc
     with ExcelFile(str(xlam)) as workbook:
         modules = workbook.module_names()
         for name in (XLWINGS_MODULE, RIBBON_MODULE):
@@ -192,24 +193,19 @@ def build_xlam(
         stage = Path(tmp) / "stage.xlam"
         shutil.copyfile(template_path(), stage)
         _rewrite_vba(stage, ribbon_source)
-        fd, partial = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
-        os.close(fd)
+        built = Path(tmp) / "built.xlam"
         try:
             package.rewrite_package(
                 stage,
-                Path(partial),
+                built,
                 custom_ui=custom_ui,
                 template_sheet=TEMPLATE_CONFIG_SHEET,
                 config_sheet=CONFIG_SHEET,
                 config=entries,
             )
-            os.replace(partial, out)
         except package.PackageError as exc:
             raise XlamBuildError(f"加载项模板的结构与预期不同：{exc}") from exc
-        except OSError as exc:
-            raise OutputError(out, str(exc), remedy="如果 Excel 正在使用该文件，请先关闭 Excel") from exc
-        finally:
-            Path(partial).unlink(missing_ok=True)
+        atomic_write_bytes(out, built.read_bytes())
     return out
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from addin import __version__
 from addin.check import CheckRun
 from addin.errors import OutputError
+from addin.fsutil import atomic_write_bytes
 
 
 def report_dict(run: CheckRun) -> dict[str, Any]:
@@ -37,21 +36,14 @@ def report_dict(run: CheckRun) -> dict[str, Any]:
 
 
 def write_json_atomic(path: Path, document: Any) -> None:
-    """Write JSON next to its final place, then rename: readers never see half a file."""
+    """Write JSON through a temporary file: readers never see half a report."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".zhenggai-", suffix=".json.tmp", dir=path.parent)
     except OSError as exc:
         raise OutputError(path, exc.strerror or str(exc)) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(document, fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(path, exc.strerror or str(exc)) from exc
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def write_report(run: CheckRun, path: Path) -> None:

@@ -24,6 +24,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from addin.check import check_grid
@@ -32,6 +33,7 @@ from addin.ledger import idcard
 from addin.ledger.dates import DeadlineKind, parse_date, parse_deadline, year_of
 from addin.ledger.definitions import default_catalog
 from addin.ledger.normalize import parse_bool, parse_number
+from addin.risk import RiskFacts, assess_risk
 from addin.rules.catalog import default_rules
 from addin.rules.engine import configure, display, render
 from addin.rules.model import Finding, Rule
@@ -119,19 +121,24 @@ def elementwise(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=4)
-def _load(path: str | None, _stamp: tuple[int, int]) -> Settings:
-    from pathlib import Path
-
-    return Settings() if path is None else load_settings(Path(path))
+def _load(path: Path | None, _content: bytes) -> Settings:
+    return Settings() if path is None else load_settings(path)
 
 
 def settings_in_force() -> Settings:
-    """The user's settings (cached until the file changes); raises ConfigError for a broken file."""
+    """The user's settings, parsed again only when the file's content changes; ConfigError for a broken file.
+
+    Keyed by content rather than modification time: a file saved twice within the
+    file system's timestamp resolution must not leave the old thresholds in force.
+    """
     path = find_settings()
     if path is None:
-        return _load(None, (0, 0))
-    stat = path.stat()
-    return _load(str(path), (stat.st_mtime_ns, stat.st_size))
+        return _load(None, b"")
+    try:
+        content = path.read_bytes()
+    except OSError:
+        content = b""  # load_settings reports the unreadable file itself
+    return _load(path, content)
 
 
 @functools.cache
@@ -219,7 +226,7 @@ def check_table(table_range: Any) -> list[list[str]]:
             return out
         table_level = _table_level_rules()
         for i, found in enumerate(result.by_row):
-            out[i][0] = _row_text(found, table_level)
+            out[i][0] = SEPARATOR.join(f.message for f in found)
         whole = [f.message for f in result.findings if f.rule in table_level]
         out[0][0] = SEPARATOR.join([*dict.fromkeys(whole), *([out[0][0]] if out[0][0] else [])])
         return out
@@ -249,22 +256,20 @@ def _id_reasons(value: Any, today: dt.date, settings: Settings) -> str:
 def idcard_reason(id_number: Any) -> Any:
     """ZG_IDCARD: "" for a valid ID number, else why not (one text per cell of a range)."""
 
-    def one(value: Any) -> str:
-        if is_empty(value):
-            return "身份证号为空"
+    def run() -> Any:
         settings = settings_in_force()
-        return _id_reasons(value, settings.today(), settings)
+        today = settings.today()
+        return elementwise(lambda v: "身份证号为空" if is_empty(v) else _id_reasons(v, today, settings), id_number)
 
-    return elementwise(one, id_number)
+    return guarded(run)
 
 
 def age(id_number: Any, as_of: Any = None) -> Any:
     """ZG_AGE: full years on ``as_of`` from the birth date in the ID; "" for an empty cell."""
 
-    def one(value: Any, on: Any) -> int | str:
+    def one(value: Any, on: Any, settings: Settings) -> int | str:
         if is_empty(value):
             return ""
-        settings = settings_in_force()
         day = _reference_date(on, settings)
         norm = idcard.normalise_id_text(value)
         born = None if norm.stored_as_number else idcard.birth_date(norm.text)
@@ -275,7 +280,7 @@ def age(id_number: Any, as_of: Any = None) -> Any:
         years = idcard.age_on(norm.text, day)
         return "" if years is None else years
 
-    return elementwise(one, id_number, as_of)
+    return guarded(lambda: elementwise(one, id_number, as_of, settings_in_force()))
 
 
 # ---------------------------------------------------------------- ZG_OVERDUE
@@ -297,10 +302,9 @@ def _status_settles(status: Any) -> bool:
 def overdue(deadline: Any, status: Any, as_of: Any = None) -> Any:
     """ZG_OVERDUE: "逾期N天", "即将到期" or "" per 整改时限 and 整改状态."""
 
-    def one(due: Any, state: Any, on: Any) -> str:
+    def one(due: Any, state: Any, on: Any, settings: Settings) -> str:
         if is_empty(due) or _status_settles(state):
             return ""
-        settings = settings_in_force()
         day = _reference_date(on, settings)
         params = settings.params
         parsed = parse_deadline(due, ledger_year=day.year, immediate_days=int(params.get("immediate_days", 7)))
@@ -315,12 +319,12 @@ def overdue(deadline: Any, status: Any, as_of: Any = None) -> Any:
         overdue_rule = rule_in_force("PR-OVERDUE", settings)
         grace = int(overdue_rule.params.get("grace_days", 0)) if overdue_rule is not None else 0
         soon = int(params.get("due_soon_days", 7))
-        late = (day - parsed.date).days
+        late = (day - parsed.date).days  # the grace period moves the day an item counts as late, not N
         if late > grace:
             return f"逾期{late}天"
-        return "即将到期" if late >= -soon else ""
+        return "即将到期" if late - grace >= -soon else ""
 
-    return elementwise(one, deadline, status, as_of)
+    return guarded(lambda: elementwise(one, deadline, status, as_of, settings_in_force()))
 
 
 # ---------------------------------------------------------------- ZG_RISK
@@ -361,12 +365,10 @@ def risk(
     year: Any = None,
 ) -> Any:
     """ZG_RISK: 高风险/中风险/低风险 and the reasons (addin.risk), thresholds from the settings."""
-    from addin.risk import RiskFacts, assess_risk
 
-    def one(pci: Any, transfer: Any, total: Any, ill: Any, labour: Any, y: Any) -> str:
+    def one(pci: Any, transfer: Any, total: Any, ill: Any, labour: Any, y: Any, settings: Settings) -> str:
         if all(is_empty(v) for v in (pci, transfer, total, ill, labour)):
             return ""
-        settings = settings_in_force()
         if is_empty(y):
             data_year = settings.today().year
         else:
@@ -391,7 +393,8 @@ def risk(
             raise BadInput(str(exc)) from exc
         return assessment.text()
 
-    return elementwise(one, per_capita_income, transfer_income, total_income, serious_illness, no_labour, year)
+    args = (per_capita_income, transfer_income, total_income, serious_illness, no_labour, year)
+    return guarded(lambda: elementwise(one, *args, settings_in_force()))
 
 
 # ---------------------------------------------------------------- ZG_OWNER

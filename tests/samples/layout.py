@@ -60,6 +60,7 @@ class Record:
     raw: dict[str, Any] = field(default_factory=dict)
     members: list[Record] = field(default_factory=list)
     render_as: Record | None = None  # a duplicate is written exactly like its original
+    keep_render: bool = False  # remember the written cells (the original of a duplicate)
     ref: Any = None  # the model object behind the record (Household, Person, …)
     rid: int = field(default_factory=lambda: next(_RIDS))
 
@@ -72,6 +73,7 @@ class Section:
     label: str | None
     records: list[Record]
     subtotal: bool = False
+    subtotal_label: str = "小计"
 
 
 @dataclass
@@ -209,7 +211,7 @@ class _Writer:
             else:
                 v = source.values.get(key)
                 out[j] = None if v is None or v == "" else self.renderers[j](v)
-        if record.render_as is None and cached is None and getattr(record, "_keep", False):
+        if record.render_as is None and cached is None and record.keep_render:
             self.cache[record.rid] = list(out)
         return [self.cell(v) for v in out]
 
@@ -219,7 +221,7 @@ def _renderer(col: Col, style: Style) -> Callable[[Any], Any]:
     if kind == "id":
         return (lambda v: (v, "@")) if style.text_ids else (lambda v: v)
     if kind in ("date", "deadline"):
-        return lambda v: style.date(v) if isinstance(v, dt.date) else style.text(v, col)
+        return lambda v: style.date(v) if isinstance(v, dt.date) else style.text(str(v), col)
     if kind == "bool":
         yes, no = style.yes_no
         return lambda v: (yes if v else no) if isinstance(v, bool) else v
@@ -244,7 +246,7 @@ def header_grid(cols: Sequence[Col], depth: int) -> tuple[list[list[str | None]]
     grid: list[list[str | None]] = [[None] * n for _ in range(depth)]
     paths = []
     for c in cols:
-        path = [t for t in (c.top, c.group) if t][: depth - 1] + [c.header]
+        path = [*[t for t in (c.top, c.group) if t][: depth - 1], c.header]
         paths.append(path)
     merges = []
     for j, path in enumerate(paths):
@@ -350,7 +352,9 @@ def write_sheet(wb: Any, plan: SheetPlan) -> WrittenSheet:
             if position in plan.blank_after:
                 w.append([])
         if section.subtotal:
-            out.subtotal_rows[si] = _subtotal_row(w, plan, section.records, "小计", plan.subtotal_errors.get)
+            out.subtotal_rows[si] = _subtotal_row(
+                w, plan, section.records, section.subtotal_label, plan.subtotal_errors.get
+            )
     if plan.total:
         key_delta = {k: d for (s, k), d in plan.subtotal_errors.items() if s == -1}
         out.subtotal_rows[-1] = _subtotal_row(w, plan, plan.records, plan.total_label, key_delta.get, total=True)
@@ -367,7 +371,7 @@ def write_sheet(wb: Any, plan: SheetPlan) -> WrittenSheet:
 
 
 def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, WriteOnlyCell) else value
+    return value.value if hasattr(value, "number_format") else value
 
 
 def _subtotal_row(
@@ -379,11 +383,11 @@ def _subtotal_row(
     for j, c in enumerate(plan.cols):
         if not c.total:
             continue
-        s = 0.0
-        for r in records:
-            v = r.values.get(c.key)
-            if isinstance(v, int | float) and not isinstance(v, bool):
-                s += v
+        numbers = [r.values.get(c.key) for r in records]
+        numbers = [v for v in numbers if isinstance(v, int | float) and not isinstance(v, bool)]
+        if not numbers:
+            continue
+        s = float(sum(numbers))
         d = delta(c.key) if total else delta((si, c.key))
         s = round(s + (d or 0), 2)
         values[j] = int(s) if float(s).is_integer() else s

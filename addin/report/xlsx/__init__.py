@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from addin.errors import OutputError
+from addin.fsutil import atomic_write, describe
 from addin.report.xlsx import package as pkg
 from addin.report.xlsx.model import CellMark, Link, NewSheet, check_marks, safe_sheet_name
 from addin.report.xlsx.parts import Parts
@@ -31,7 +32,7 @@ from addin.report.xlsx.sheet_xml import render_sheet
 from addin.report.xlsx.styles import MINIMAL, StyleSheet
 from addin.report.xlsx.workbook_xml import Workbook
 from addin.report.xlsx.xmltext import CT_NS, MAIN_NS, PKG_REL_NS, REL_NS, XML_DECL, col_letters
-from addin.report.xlsx.zipout import Plan, Source, atomic_write, describe, write_zip
+from addin.report.xlsx.zipout import Plan, Source, write_zip
 
 __all__ = [
     "CellMark",
