@@ -609,6 +609,16 @@ def test_odd_values_give_text_not_exceptions(value: Any) -> None:
             assert isinstance(v, str | int) and not isinstance(v, bool), (value, result)
 
 
+def test_argument_shapes() -> None:
+    assert logic.as_grid(None) == [[None]]
+    assert logic.as_grid("x") == [["x"]]
+    assert logic.as_grid(["a", "b"]) == [["a", "b"]]  # a flat sequence is one row
+    assert logic.as_grid([[1], [2, 3]]) == [[1, None], [2, 3]]
+    assert logic.as_grid([[]]) == logic.as_grid([]) == [[None]]
+    assert logic.elementwise(lambda a, b: f"{a}{b}", [["x", "y"]], "!") == [["x!", "y!"]]
+    assert logic.elementwise(lambda a, b: f"{a}{b}", [["x"]], "!") == "x!"
+
+
 def _cells(result: Any) -> Iterator[Any]:
     if isinstance(result, list):
         for row in result:

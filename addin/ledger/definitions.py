@@ -64,6 +64,11 @@ class CodeList:
                 return v
         return None
 
+    def lookup_exact(self, text: object) -> CodeValue | None:
+        """The entry whose value, synonym or code equals the (normalised) text; no patterns."""
+        key = value_key(text)
+        return self._exact.get(key) if key else None
+
     def lookup(self, text: object) -> CodeValue | None:
         """The entry a cell text stands for, or None when it matches nothing.
 

@@ -230,7 +230,8 @@ def _multi_enum(raw: np.ndarray, empty: np.ndarray, codes: CodeList) -> Normalis
         found: list[str] = []
         unknown = False
         text = clean_text(v)
-        whole = codes.lookup(text)
+        # A whole-cell match must be exact: a pattern would swallow "因病、缺资金" as one item.
+        whole = codes.lookup_exact(text)
         items = [text] if whole is not None else codes.split(text)
         for item in items:
             hit = codes.lookup(item)

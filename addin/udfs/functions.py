@@ -26,6 +26,9 @@ Decorator choices (the same on both paths unless noted):
   one cell, an array that spills otherwise).
 * no ``@xw.ret(expand=...)``: ZG_CHECKS returns a list of lists, which Excel 365
   (and Office.js) spill natively; Excel 2016/2019 need it entered as an array formula.
+* every argument is read by :class:`Cells` (xlwings' value reader without a
+  per-cell cost of xlwings 0.37.8 on the Office.js path, see :class:`_CleanCells`).
+* ``category`` (classic only) groups the functions in Excel's Insert Function dialog.
 * annotations are ``Any`` / ``list[list[str]]``: xlwings turns annotations into
   converters, and these map to its plain value converter.
 """

@@ -70,14 +70,17 @@ Grid = list[list[Any]]
 
 
 def as_grid(value: Any) -> Grid:
-    """Any argument as rows of cells: a scalar is 1×1, a flat sequence one row, nested sequences rows."""
-    if isinstance(value, list | tuple):
-        if not value:
-            return [[None]]
-        if all(isinstance(r, list | tuple) for r in value):
-            return [list(r) for r in value]
-        return [list(value)]
-    return [[value]]
+    """Any argument as a rectangle of cells: a scalar is 1×1, a flat sequence one row, nested sequences rows.
+
+    Ragged rows are padded with empty cells; nothing at all is one empty cell.
+    """
+    if not isinstance(value, list | tuple):
+        return [[value]]
+    rows = [list(r) for r in value] if all(isinstance(r, list | tuple) for r in value) else [list(value)]
+    width = max((len(r) for r in rows), default=0)
+    if width == 0:
+        return [[None]]
+    return [r + [None] * (width - len(r)) for r in rows]
 
 
 def is_empty(value: Any) -> bool:
@@ -164,10 +167,6 @@ def _table_level_rules() -> frozenset[str]:
 
 def as_date(value: Any, *, what: str = "参数") -> dt.date:
     """A date argument: a date cell, a serial number, or text such as "2024年7月17日" / ISO."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     if isinstance(value, str) and (m := _ISO_DATETIME.match(value.strip())):
         return dt.date.fromisoformat(m.group(1))
     parsed = None if isinstance(value, bool) else parse_date(value)
@@ -226,7 +225,7 @@ def check_table(table_range: Any) -> list[list[str]]:
             return out
         table_level = _table_level_rules()
         for i, found in enumerate(result.by_row):
-            out[i][0] = SEPARATOR.join(f.message for f in found)
+            out[i][0] = _row_text(found, table_level)
         whole = [f.message for f in result.findings if f.rule in table_level]
         out[0][0] = SEPARATOR.join([*dict.fromkeys(whole), *([out[0][0]] if out[0][0] else [])])
         return out
