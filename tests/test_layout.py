@@ -14,7 +14,7 @@ from addin.ledger.text import header_key
 TODAY = dt.date(2024, 7, 17)
 
 
-def read(path: Path):  # noqa: ANN201 - test helper
+def read(path: Path):
     return read_ledgers(str(path), today=TODAY)
 
 
@@ -41,7 +41,9 @@ def test_title_metadata_two_row_header_sections_totals_repeats_and_footer(tmp_pa
     ws["A4"] = "填报单位（盖章）：箭厂河乡人民政府"
     ws["H4"] = "填报日期："
     ws["I4"] = "2024年7月1日"
-    ws.append(["序号", "问题\n类别", "存在问题", "反馈来源", "整改举措", "责任落实", None, None, "完成时限", "整改进展"])
+    ws.append(
+        ["序号", "问题\n类别", "存在问题", "反馈来源", "整改举措", "责任落实", None, None, "完成时限", "整改进展"]
+    )
     ws.append([None, None, None, None, None, "责任单位", "分管领导", "具体责任人", None, None])
     ws.append(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"])  # column-number row
     for col in "ABCDEIJ":
@@ -49,12 +51,42 @@ def test_title_metadata_two_row_header_sections_totals_repeats_and_footer(tmp_pa
     ws.merge_cells("F5:H5")
     ws.append(["一、精准识别方面（共2项）"])
     ws.merge_cells("A8:J8")
-    ws.append([1, None, "漏评", "省级督查", "逐户排查无房户危房户并纳入", "扶贫站", "王明", "张三", "2024年8月底前", "整改中"])
-    ws.append([2, None, "错评", "审计", "逐户复核家庭收入并调整识别结果", "扶贫站", "王明", "李四", "2024-09-30", "未整改"])
+    ws.append(
+        [1, None, "漏评", "省级督查", "逐户排查无房户危房户并纳入", "扶贫站", "王明", "张三", "2024年8月底前", "整改中"]
+    )
+    ws.append(
+        [2, None, "错评", "审计", "逐户复核家庭收入并调整识别结果", "扶贫站", "王明", "李四", "2024-09-30", "未整改"]
+    )
     ws.append(["小计"])
-    ws.append(["序号", "问题类别", "存在问题", "反馈来源", "整改举措", "责任单位", "分管领导", "具体责任人", "完成时限", "整改进展"])
+    ws.append(
+        [
+            "序号",
+            "问题类别",
+            "存在问题",
+            "反馈来源",
+            "整改举措",
+            "责任单位",
+            "分管领导",
+            "具体责任人",
+            "完成时限",
+            "整改进展",
+        ]
+    )
     ws.append(["二、帮扶措施方面"])
-    ws.append([3, "帮扶措施精准", "措施不匹配", "自查自纠", "按致贫原因调整帮扶措施并落实到户", "扶贫站", "赵强", "王五", "立行立改", "已完成"])
+    ws.append(
+        [
+            3,
+            "帮扶措施精准",
+            "措施不匹配",
+            "自查自纠",
+            "按致贫原因调整帮扶措施并落实到户",
+            "扶贫站",
+            "赵强",
+            "王五",
+            "立行立改",
+            "已完成",
+        ]
+    )
     ws.append([None])
     ws.append(["合计"])
     ws.append(["填报人：周六", None, None, "审核人：吴七"])
@@ -85,8 +117,21 @@ def test_vertical_merges_fill_down_and_point_at_the_top_cell(tmp_path: Path) -> 
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "沙坪村"
-    ws.append(["户编号", "户主姓名", "家庭人口数", "贫困户属性", "主要致贫原因", "姓名", "与户主关系", "性别", "在校生状况",
-               "健康状况", "劳动技能"])
+    ws.append(
+        [
+            "户编号",
+            "户主姓名",
+            "家庭人口数",
+            "贫困户属性",
+            "主要致贫原因",
+            "姓名",
+            "与户主关系",
+            "性别",
+            "在校生状况",
+            "健康状况",
+            "劳动技能",
+        ]
+    )
     ws.append(["H001", "张三", 2, "一般贫困户", "因病", "张三", "户主", "男", "非在校生", "长期慢性病", "普通劳动力"])
     ws.append([None, None, None, None, None, "李梅", "配偶", "女", "非在校生", "健康", "普通劳动力"])
     ws.append(["H002", "王五", 1, "低保贫困户", "因残", "王五", "户主", "男", "非在校生", "残疾", "丧失劳动力"])

@@ -13,9 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_subpackage_is_listed_in_pyproject() -> None:
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
-    found = {
-        ".".join(p.relative_to(ROOT).parts[:-1]) for p in (ROOT / "addin").rglob("__init__.py")
-    }
+    found = {".".join(p.relative_to(ROOT).parts[:-1]) for p in (ROOT / "addin").rglob("__init__.py")}
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
 
 

@@ -156,7 +156,9 @@ def _rewrite_vba(xlam: Path, ribbon_source: str) -> None:
     try:
         from pyopenvba import ExcelFile
     except ImportError as exc:
-        raise XlamBuildError("构建加载项需要 pyopenvba", remedy='请重新安装 zhenggai（pip install zhenggai）后重试') from exc
+        raise XlamBuildError(
+            "构建加载项需要 pyopenvba", remedy="请重新安装 zhenggai（pip install zhenggai）后重试"
+        ) from exc
     with ExcelFile(str(xlam)) as workbook:
         modules = workbook.module_names()
         for name in (XLWINGS_MODULE, RIBBON_MODULE):
