@@ -52,6 +52,7 @@ def age(ctx: Context) -> np.ndarray:
 
 @derived("school_level")
 def school_level(ctx: Context) -> np.ndarray:
+    """Schooling level 0 非在校生, 1 学前, 2 小学, 3 初中, 4 高中/中职, 5 高职高专, 6 本科, 7 研究生."""
     levels = _attr(ctx, "school_status", "level")
     return np.array([np.nan if v is None else float(v) for v in levels], dtype=float)
 
@@ -65,16 +66,19 @@ def in_school(ctx: Context) -> np.ndarray:
 
 @derived("capacity")
 def capacity(ctx: Context) -> np.ndarray:
+    """Labour capacity: full / weak / none (from 劳动技能)."""
     return _attr(ctx, "labour", "capacity")
 
 
 @derived("attr_base")
 def attr_base(ctx: Context) -> np.ndarray:
+    """Base household attribute 一般 / 低保 / 特困供养 (from 贫困户属性)."""
     return _attr(ctx, "poor_attr", "base")
 
 
 @derived("done")
 def done(ctx: Context) -> np.ndarray:
+    """The problem's status is 已完成 or 已销号."""
     return np.array([v is True for v in _attr(ctx, "status", "done")], dtype=bool)
 
 
@@ -100,11 +104,13 @@ def _status_flags(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
 
 @derived("exited")
 def exited(ctx: Context) -> np.ndarray:
+    """The household has exited poverty (脱贫状态, 户类型 or a “…脱贫户” attribute)."""
     return _status_flags(ctx)[0]
 
 
 @derived("poor")
 def poor(ctx: Context) -> np.ndarray:
+    """The household is still poor (未脱贫 / 返贫, or a “…贫困户” attribute)."""
     return _status_flags(ctx)[1]
 
 

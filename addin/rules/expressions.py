@@ -244,9 +244,7 @@ def _compare(op: str) -> Operator:
             right = right.astype("datetime64[D]")
         elif left.dtype.kind == "O" or right.dtype.kind == "O":
             with np.errstate(all="ignore"):
-                result = np.array(
-                    [_py_compare(op, a, b) for a, b in zip(left, right, strict=True)], dtype=bool
-                )
+                result = np.array([_py_compare(op, a, b) for a, b in zip(left, right, strict=True)], dtype=bool)
             return result & both
         with np.errstate(invalid="ignore"):
             result = {
@@ -334,9 +332,7 @@ def _count_items(ctx: Context, arg: Any) -> Array:
 
 # ------------------------------------------------------------------ text
 def _texts(values: Array) -> list[str]:
-    return [
-        "" if v is None else squeeze(clean_text(v)) if not isinstance(v, str) else v for v in values.tolist()
-    ]
+    return ["" if v is None else squeeze(clean_text(v)) if not isinstance(v, str) else v for v in values.tolist()]
 
 
 @operator("contains")
@@ -353,9 +349,7 @@ def _matches(ctx: Context, arg: Any) -> Array:
         regex = re.compile(pattern)
     except re.error as exc:
         raise ConfigError("rules", f"正则表达式有误：{pattern}（{exc}）") from exc
-    return np.array(
-        [bool(t) and regex.search(t) is not None for t in _texts(evaluate(expr, ctx))], dtype=bool
-    )
+    return np.array([bool(t) and regex.search(t) is not None for t in _texts(evaluate(expr, ctx))], dtype=bool)
 
 
 @operator("length")
@@ -576,11 +570,7 @@ def _related(ctx: Context, arg: Any) -> Array:
     agg = arg.get("agg", "count")
     pairs = arg["on"]
     chosen = next(
-        (
-            p
-            for p in pairs
-            if (ctx.table.has(p[0]) or p[0].startswith("@")) and all(o.has(p[1]) for o in others)
-        ),
+        (p for p in pairs if (ctx.table.has(p[0]) or p[0].startswith("@")) and all(o.has(p[1]) for o in others)),
         None,
     )
     if chosen is None:
@@ -686,3 +676,41 @@ def _upper(ctx: Context, arg: Any) -> Array:
     out = np.empty(ctx.n, dtype=object)
     out[:] = [t.upper() if t else None for t in _texts(evaluate(arg, ctx))]
     return out
+
+
+_OPERATOR_DOCS = {
+    "all": "True where every sub-expression holds.",
+    "any": "True where at least one sub-expression holds.",
+    "not": "Negation.",
+    "empty": "The cell is empty (placeholders such as “/” or “无” count as empty; a missing column is all empty).",
+    "filled": "The cell holds something.",
+    "<": "a < b (numbers with numbers, dates with dates); false when either side is missing.",
+    "<=": "a ≤ b; false when either side is missing.",
+    ">": "a > b; false when either side is missing.",
+    ">=": "a ≥ b; false when either side is missing.",
+    "==": "a equals b; false when either side is missing.",
+    "!=": "a differs from b; false when either side is missing.",
+    "in": "The value is one of the listed values.",
+    "not_in": "The value is filled and none of the listed values.",
+    "has_any": "A multi-value cell contains at least one of the listed values.",
+    "has_all": "A multi-value cell contains all of the listed values.",
+    "contains": "The text contains any of the given words.",
+    "matches": "The text matches a regular expression (search).",
+    "length": "Number of characters, whitespace removed.",
+    "add": "a + b + …; missing values propagate.",
+    "sub": "a − b − …; missing values propagate.",
+    "mul": "a × b × …; missing values propagate.",
+    "sum0": "a + b + … with missing values counted as 0.",
+    "min": "The smallest of the arguments, ignoring missing ones.",
+    "max": "The largest of the arguments, ignoring missing ones.",
+    "div": "a ÷ b; missing where b is 0 or either side is missing.",
+    "abs": "Absolute value.",
+    "year": "The calendar year of a date.",
+    "id_problem": "The ID number has the named problem (stored_as_number, bad_length, bad_chars, bad_checksum, …).",
+    "id_birth": "The birth date encoded in an ID number.",
+    "id_sex": "The sex encoded in an ID number (男/女).",
+    "id_age": "Full years of age from an ID number at the age reference date.",
+    "upper": "Upper-case text.",
+}
+for _name, _doc in _OPERATOR_DOCS.items():
+    OPERATORS[_name].__doc__ = OPERATORS[_name].__doc__ or _doc
