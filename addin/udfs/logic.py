@@ -72,15 +72,20 @@ Grid = list[list[Any]]
 def as_grid(value: Any) -> Grid:
     """Any argument as a rectangle of cells: a scalar is 1×1, a flat sequence one row, nested sequences rows.
 
-    Ragged rows are padded with empty cells; nothing at all is one empty cell.
+    Ragged rows are padded with empty cells; nothing at all is one empty cell. A
+    list of equally long lists (what xlwings hands over) is returned as it is, not
+    copied: a 10,000-row copy costs time and memory, and nothing here mutates it.
     """
     if not isinstance(value, list | tuple):
         return [[value]]
-    rows = [list(r) for r in value] if all(isinstance(r, list | tuple) for r in value) else [list(value)]
-    width = max((len(r) for r in rows), default=0)
+    if not all(isinstance(r, list | tuple) for r in value):
+        value = [value]
+    width = max((len(r) for r in value), default=0)
     if width == 0:
         return [[None]]
-    return [r + [None] * (width - len(r)) for r in rows]
+    if isinstance(value, list) and all(isinstance(r, list) and len(r) == width for r in value):
+        return value
+    return [[*r, *[None] * (width - len(r))] for r in value]
 
 
 def is_empty(value: Any) -> bool:

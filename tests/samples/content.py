@@ -170,7 +170,7 @@ def problem_items(
     """``n`` clean rectification items (none overdue, done ones complete with date and evidence)."""
     towns = townships or county.townships
     items: list[dict[str, Any]] = []
-    used: set[tuple[str, str]] = set()
+    used: set[tuple[tuple[str, str, str], str]] = set()
     codes = list(CATEGORIES)
     for k in range(n):
         t = towns[k % len(towns)] if not county_level else rng.choice(towns)
@@ -178,18 +178,22 @@ def problem_items(
         hh = rng.choice(v.households) if v.households else None
         code = rng.choice(codes)
         templates = DESCRIPTIONS[code]
-        for _ in range(10):
+        # Never the same template twice for one place (ZG-21 looks for near-identical items per 乡镇/村/户主);
+        # a county-level item names no village, so its place is the township.
+        for _ in range(20):
             tpl = rng.choice(templates)
-            if (v.name + t.name, tpl) not in used or "{h}" in tpl:
+            place = (t.name, "" if county_level else v.name, hh.head.name if hh and "{h}" in tpl else "")
+            if (place, tpl) not in used:
                 break
+            code = rng.choice(codes)
+            templates = DESCRIPTIONS[code]
             v = rng.choice(t.villages)
             hh = rng.choice(v.households) if v.households else None
-        used.add((v.name + t.name, tpl))
+        used.add((place, tpl))
         helper = hh.helper.name if hh is not None and hh.helper else rng.choice(t.cadres)
-        desc = _fill(
-            tpl, rng, v=(t.name if county_level else "") + v.name, g=rng.choice(("一组", "二组", "三组", "四组", "五组")),
-            h=hh.head.name if hh else "", t=t.name, p=helper,
-        )  # fmt: skip
+        group = rng.choice(("一组", "二组", "三组", "四组", "五组"))
+        head = hh.head.name if hh else ""
+        desc = _fill(tpl, rng, v=(t.name if county_level else "") + v.name, g=group, h=head, t=t.name, p=helper)
         found = random_date(rng, dt.date(as_of.year - 1, 9, 1), as_of - dt.timedelta(days=3))
         status = rng.choices(("已完成", "已销号", "整改中", "长期坚持", "未整改", "无需整改"), (45, 15, 24, 8, 4, 4))[0]
         if status == "未整改":
@@ -233,9 +237,8 @@ def problem_items(
             item["measures"] = measures
             item["done_date"] = done
             item["evidence"] = rng.choice(EVIDENCE)
-            item["progress_text"] = (
-                f"已于{done.month}月{done.day}日整改到位，{rng.choice(('经复查无反弹', '已录入系统', '群众认可', '已建档备查'))}"
-            )
+            tail = rng.choice(("经复查无反弹", "已录入系统", "群众认可", "已建档备查"))
+            item["progress_text"] = f"已于{done.month}月{done.day}日整改到位，{tail}"
             if status == "已销号":
                 item["verifier"] = rng.choice(county.county_leaders)
                 item["closed"] = True

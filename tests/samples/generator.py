@@ -36,6 +36,7 @@ from tests.samples.layout import SheetPlan, WrittenSheet, write_sheet
 from tests.samples.people import AS_OF, County, build_county
 
 __all__ = [
+    "AS_OF",
     "INJECTORS",
     "Injection",
     "Sample",
@@ -51,6 +52,7 @@ class SheetInfo:
 
     kinds: list[str]  # ledger kinds, sorted; [] = not a ledger (must be skipped)
     header_rows: list[int] = field(default_factory=list)  # 1-based header rows (column-number row included)
+    tainted_rows: list[int] = field(default_factory=list)  # data rows an injection changed (findings expected)
 
 
 @dataclass
@@ -63,7 +65,10 @@ class Sample:
     def manifest(self) -> dict[str, Any]:
         return {
             "file": self.path.name,
-            "sheets": {n: {"kinds": s.kinds, "header_rows": s.header_rows} for n, s in self.sheets.items()},
+            "sheets": {
+                n: {"kinds": s.kinds, "header_rows": s.header_rows, "tainted_rows": s.tainted_rows}
+                for n, s in self.sheets.items()
+            },
             "injections": [vars(i) for i in self.injections],
             "clean_rows": self.clean_rows,
         }
@@ -112,8 +117,8 @@ def finish(
             infos[sheet.name] = SheetInfo([])
             continue
         ws = written[sheet.name]
-        infos[sheet.name] = SheetInfo(sorted(ws.kinds), ws.header_rows)
-        tainted = set().union(*(p.tainted_rows(ws) for p in planned if p.plan is sheet))
+        tainted = set().union(*(p.tainted_rows(ws) for p in planned))
+        infos[sheet.name] = SheetInfo(sorted(ws.kinds), ws.header_rows, sorted(tainted))
         clean[sheet.name] = [r for r in ws.data_rows if r not in tainted]
     return Sample(path, injections, clean, infos)
 
@@ -314,7 +319,14 @@ def _departments(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
             rng,
             county_level=True,
             title="县委第二轮巡察反馈问题整改台账",
-            force={"depth": 1, "sections": False, "column_numbers": True, "repeat": False, "blank": True},
+            force={
+                "depth": 1,
+                "sections": False,
+                "column_numbers": True,
+                "repeat": False,
+                "blank": True,
+                "numbered": True,
+            },
             **common,
         ),
         Other("汇总", ledgers.summary(first + second, [(t.name, t.households) for t in county.townships], "乡镇")),

@@ -57,10 +57,11 @@ class Planned:
         return Injection(self.rule, written.name, written.cell(self.record, self.key), written.row_of[self.record.rid])
 
     def tainted_rows(self, written: WrittenSheet) -> set[int]:
+        """Rows of ``written`` that this injection changed (a member's: the whole household's)."""
         rows: set[int] = set()
         for rec in self.taint:
             parent = rec.values.get("_parent")
-            rows.update(written.rows_of.get((parent or rec).rid, []))
+            rows.update(written.rows_of.get((parent or rec).rid, ()))
         return rows
 
 
@@ -143,11 +144,7 @@ def _safe_id(ctx: InjectContext) -> Callable[[SheetPlan, Record, str], bool]:
         kind = rec.values.get("_kind")
         if kind in ("members", "households") and rec.values.get(key) in ctx.protected_ids:
             return False
-        if kind == "members":
-            return (rec.values.get("relation") in CHILD_RELATIONS and rec.values.get("_parent") is not None) or (
-                rec.values.get("relation") in CHILD_RELATIONS and plan.roster is None
-            )
-        return True
+        return kind != "members" or rec.values.get("relation") in CHILD_RELATIONS
 
     return ok
 
@@ -159,7 +156,9 @@ def _taint(ctx: InjectContext, rec: Record, key: str | None = None) -> list[Reco
     if isinstance(value, str) and len(value) == 18:
         for plan in ctx.plans:
             for other in plan.records:
-                if other is not rec and value in (other.values.get(k) for k in ("head_id", "household_id_no", "borrower_id")):
+                if other is not rec and value in (
+                    other.values.get(k) for k in ("head_id", "household_id_no", "borrower_id")
+                ):
                     out.append(other)
     return out
 

@@ -10,7 +10,9 @@ field, so an injected problem can name its exact cell.
 
 openpyxl's write-only mode streams rows but still writes ``<mergeCells>`` at the
 end of the sheet: adding ranges to ``ws.merged_cells`` before the workbook is saved
-is enough, so every sample, small or county-sized, goes through this one writer.
+is enough (checked with openpyxl 3.1 and python-calamine), so every sample, small
+or county-sized, goes through this one writer; the normal (in-memory) mode is
+never needed.
 
 Records hold semantic values (dates, booleans, canonical code-list values);
 :class:`Style` decides per sheet (and per cell, where staff mix forms) how they are
@@ -30,6 +32,7 @@ from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 _RIDS = itertools.count(1)
 
@@ -188,7 +191,8 @@ class _Writer:
 
     def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
         if r1 != r2 or c1 != c2:
-            self.ws.merged_cells.add(f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
+            # straight into the set: MultiCellRange.add scans every range already there (quadratic)
+            self.ws.merged_cells.ranges.add(CellRange(min_col=c1, min_row=r1, max_col=c2, max_row=r2))
 
     def cell(self, value: Any) -> Any:
         if isinstance(value, tuple):  # (value, number format)

@@ -138,11 +138,12 @@ def make_style(rng: random.Random, messy: bool) -> Style:
 class Headers:
     """Picks the header text of each column of one sheet."""
 
-    def __init__(self, kind: str, rng: random.Random, messy: bool) -> None:
+    def __init__(self, kind: str, rng: random.Random, messy: bool, numbered: bool | None = None) -> None:
         self.ledger = CATALOG.ledger(kind)
         self.rng = rng
         self.messy = messy
-        self.numbered = messy and rng.random() < 0.2
+        chance = rng.random() < 0.2
+        self.numbered = messy and (chance if numbered is None else numbered)
         self.n = 0
 
     def __call__(self, key: str, unit: str | None = None, plain: bool = False) -> str:
@@ -391,7 +392,7 @@ def problems_plan(
     people: Sequence[str], county_level: bool = False, title: str | None = None, force: dict[str, Any] | None = None,
 ) -> SheetPlan:  # fmt: skip
     f = force or {}
-    h = Headers("problems", rng, messy)
+    h = Headers("problems", rng, messy, f.get("numbered"))
     depth = f.get("depth") or (rng.choice((1, 2, 2)) if messy else 1)
     resp = "责任落实" if depth >= 2 else None
     prog = "整改情况" if depth >= 2 else None
@@ -464,7 +465,7 @@ def visits_plan(
     people: Sequence[str], force: dict[str, Any] | None = None,
 ) -> SheetPlan:  # fmt: skip
     f = force or {}
-    h = Headers("visits", rng, messy)
+    h = Headers("visits", rng, messy, f.get("numbered"))
     depth = f.get("depth") or (rng.choice((1, 2)) if messy else 1)
     sign = "签字确认" if depth == 2 else None
     cols = [
@@ -509,7 +510,7 @@ def loans_plan(
     people: Sequence[str], force: dict[str, Any] | None = None,
 ) -> SheetPlan:  # fmt: skip
     f = force or {}
-    h = Headers("loans", rng, messy)
+    h = Headers("loans", rng, messy, f.get("numbered"))
     depth = f.get("depth") or (rng.choice((1, 2)) if messy else 1)
     ent = "企业带贫情况" if depth == 2 else None
     cols = [
@@ -570,7 +571,7 @@ def relocation_plan(
     people: Sequence[str], force: dict[str, Any] | None = None,
 ) -> SheetPlan:  # fmt: skip
     f = force or {}
-    h = Headers("relocation", rng, messy)
+    h = Headers("relocation", rng, messy, f.get("numbered"))
     depth = f.get("depth") or (rng.choice((2, 2, 3)) if messy else 1)
     origin = "迁出地" if depth >= 2 else None
     dest = "安置地点" if depth >= 2 else None

@@ -466,10 +466,8 @@ def compose(reg: Registry, attr_base: str) -> list[Person]:
     return members
 
 
-COMBINED_HEALTH = False
-"""Write "长期慢性病、残疾" for a chronically ill disabled person. Off until the reader splits such
-cells: ``normalize._multi_enum`` looks the whole cell up first and the 慢性 pattern swallows it, so
-the member counts as not disabled (HH-19 then reports 因残 households as having no disabled member)."""
+COMBINED_HEALTH = True
+"""Write "长期慢性病、残疾" for a chronically ill disabled person (a multi-value 健康状况 cell)."""
 
 
 def _health(members: list[Person], rng: random.Random) -> None:
