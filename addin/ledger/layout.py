@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from addin.ledger.text import clean_text, header_key, squeeze
 from addin.ledger.workbook import Merge, RawSheet
@@ -250,14 +251,15 @@ def analyse(
     inside = True
     section = ""
     below_texts: list[str] = []
+    repeated = _repeated_header_rows(grid, counts, first_col, header_leaf)
     candidates = np.nonzero(counts)[0]
     for i in candidates:
         r = start + int(i)
-        texts = [clean_text(v) for v in grid[i] if isinstance(v, str) and v]
-        first = texts[0] if texts else ""
+        strings = [v for v in grid[i] if isinstance(v, str) and v.strip()]
+        first = clean_text(strings[0]) if strings else ""
         if not inside:
-            below_texts.extend(texts)
-        if _is_repeated_header(grid[i], first_col, header_leaf):
+            below_texts.extend(clean_text(s) for s in strings)
+        if repeated[i]:
             layout.repeated_header_rows.append(r)
             inside = True
             continue
@@ -265,10 +267,15 @@ def analyse(
             continue
         if first and _FOOTER.match(squeeze(first)):
             layout.footer_row = r
-            below_texts.extend(texts)
+            below_texts.extend(clean_text(s) for s in strings)
             inside = False
             continue
-        if any(_SUBTOTAL.match(squeeze(t)) for t in texts[:3]) and _looks_like_subtotal(grid[i]):
+        heads = strings[:3]
+        if (
+            any(("计" in s or "汇总" in s) for s in heads)
+            and any(_SUBTOTAL.match(squeeze(clean_text(s))) for s in heads)
+            and _looks_like_subtotal(grid[i])
+        ):
             layout.subtotal_rows.append(r)
             continue
         if counts[i] <= 2 and width >= 4 and first:
@@ -294,14 +301,29 @@ def _is_serial_number(value: object) -> bool:
     return bool(_SERIAL_VALUE.match(squeeze(clean_text(value))))
 
 
-def _is_repeated_header(values: np.ndarray, first_col: int, header_leaf: dict[int, str]) -> bool:
-    hits = total = 0
-    for j, v in enumerate(values):
-        if isinstance(v, str) and v.strip():
-            total += 1
-            if header_leaf.get(first_col + j) == header_key(v):
-                hits += 1
-    return total >= 2 and hits >= max(2, 0.6 * total)
+def _repeated_header_rows(
+    grid: np.ndarray, counts: np.ndarray, first_col: int, header_leaf: dict[int, str]
+) -> np.ndarray:
+    """Rows repeating the header (page-break copies): most of their cells equal the header's texts.
+
+    Compared column by column on the whole grid at once; only rows with two or more
+    exact matches are then confirmed with the normalised comparison.
+    """
+    hits = np.zeros(len(grid), dtype=int)
+    for col, key in header_leaf.items():
+        j = col - first_col
+        if 0 <= j < grid.shape[1]:
+            hits += _equal_texts(grid[:, j], key)
+    return (hits >= 2) & (hits >= 0.6 * counts)
+
+
+def _equal_texts(column: np.ndarray, key: str) -> np.ndarray:
+    """Cells whose normalised header text equals ``key`` (cheap prefilter on the distinct values)."""
+    first = key[:1]
+    matching = [v for v in pd.unique(column) if isinstance(v, str) and first in v and header_key(v) == key]
+    if not matching:
+        return np.zeros(len(column), dtype=bool)
+    return pd.Series(column).isin(matching).to_numpy()
 
 
 def _looks_like_subtotal(values: np.ndarray) -> bool:

@@ -12,16 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from addin.ledger import dates as dates_mod
 from addin.ledger import idcard
 from addin.ledger.definitions import CodeList, FieldDef
-from addin.ledger.text import clean_text, is_placeholder, squeeze
+from addin.ledger.text import PLACEHOLDERS, clean_text, is_placeholder, squeeze
 
 NAT = np.datetime64("NaT", "D")
 
@@ -51,12 +53,52 @@ def is_empty_value(value: object) -> bool:
 
 
 def empty_mask(raw: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`is_empty_value` (one call per distinct value)."""
-    return _map_distinct(raw, is_empty_value, dtype=bool)
+    """Vectorised :func:`is_empty_value`: decided once per distinct value, with pandas' string methods."""
+    factorized = _factorize(raw)
+    if factorized is None:
+        return _map_distinct(raw, is_empty_value, dtype=bool)
+    codes, uniques = factorized
+    distinct = pd.Series(uniques, dtype=object)
+    empty = distinct.isna().to_numpy().copy()
+    is_str = np.fromiter((type(v) is str for v in uniques), bool, len(uniques))
+    if is_str.any():
+        stripped = distinct[is_str].str.strip()
+        empty[is_str] = (stripped.eq("") | stripped.str.lower().isin(_PLACEHOLDER_FORMS)).to_numpy()
+    return empty[codes]
+
+
+_PLACEHOLDER_FORMS = frozenset(PLACEHOLDERS | {unicodedata.normalize("NFKC", p) for p in PLACEHOLDERS})
+_LAST_FACTORIZED: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+
+def _factorize(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(codes, distinct values) of a column, or None when it holds booleans (True and 1 hash alike).
+
+    A column is mapped several times in a row (empty mask, then its values), so the
+    last factorization is kept and reused while the same array object comes back.
+    """
+    if _LAST_FACTORIZED and _LAST_FACTORIZED[0][0] is raw:
+        return _LAST_FACTORIZED[0][1], _LAST_FACTORIZED[0][2]
+    if not len(raw) or any(type(v) is bool for v in raw):
+        return None
+    codes, uniques = pd.factorize(np.asarray(raw, dtype=object), use_na_sentinel=False)
+    _LAST_FACTORIZED[:] = [(raw, codes, np.asarray(uniques, dtype=object))]
+    return codes, _LAST_FACTORIZED[0][2]
 
 
 def _map_distinct(raw: np.ndarray, fn: Callable[[object], Any], dtype: Any = object) -> np.ndarray:
-    """Apply ``fn`` once per distinct value of ``raw``, broadcasting results to every row."""
+    """Apply ``fn`` once per distinct value of ``raw``, broadcasting results to every row.
+
+    pandas' hash-based factorize finds the distinct values in C; only a column
+    holding booleans (True and 1 hash alike) takes the exact, slower path.
+    """
+    factorized = _factorize(raw)
+    if factorized is not None:
+        codes, uniques = factorized
+        mapped = np.empty(len(uniques), dtype=dtype)
+        for k, u in enumerate(uniques):
+            mapped[k] = fn(u)
+        return mapped[codes]
     out = np.empty(len(raw), dtype=dtype)
     cache: dict[Any, Any] = {}
     for i, v in enumerate(raw):

@@ -8,6 +8,7 @@ every comparison of Chinese text goes through these functions.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -36,9 +37,17 @@ def clean_text(value: object) -> str:
     """A cell value as trimmed half-width text; "" for empty cells and None."""
     if value is None:
         return ""
+    if type(value) is str:
+        return _clean_str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return nfkc(str(value)).strip()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clean_str(text: str) -> str:
+    # Every stage of the reader asks for the same cells' clean text: compute it once.
+    return nfkc(text).strip()
 
 
 def squeeze(text: str) -> str:
@@ -46,7 +55,17 @@ def squeeze(text: str) -> str:
     return _WHITESPACE.sub("", text)
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _header_key_str(text: str) -> str:
+    return _header_key(text)
+
+
 def header_key(text: object) -> str:
+    """The form a header (or an alias) is compared in (cached for text)."""
+    return _header_key_str(text) if type(text) is str else _header_key(text)
+
+
+def _header_key(text: object) -> str:
     """The form a header (or an alias) is compared in.
 
     NFKC, no whitespace, no bracketed units or remarks, no leading numbering, no

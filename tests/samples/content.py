@@ -146,7 +146,7 @@ EVIDENCE = (
     "验收单、资金拨付凭证",
     "公示照片、户签字确认书",
     "整改报告及佐证材料1套",
-    "培训签到表、培训照片",
+    "入户走访记录、群众签字表",
 )
 SOURCES = (
     "国家成效考核", "省际交叉考核", "第三方评估", "省暗访反馈", "省级督查", "市级督查", "县督查巡查组",
@@ -209,7 +209,7 @@ def problem_items(
             "village": v.name if not county_level else None,
             "household_head": hh.head.name if hh and "{h}" in tpl else None,
             "household_id_no": hh.head.id_no if hh and "{h}" in tpl else None,
-            "resp_unit": f"{t.name}人民政府" if not county_level else _department(code, rng),
+            "resp_unit": f"{t.name}人民政府" if not county_level or rng.random() < 0.5 else _partner(code, rng),
             "lead_unit": _department(code, rng),
             "resp_leader": t.leader if not county_level else rng.choice(county.county_leaders),
             "resp_person": rng.choice(t.cadres) if rng.random() < 0.85 else "、".join(rng.sample(t.cadres, 2)),
@@ -268,6 +268,15 @@ def problem_items(
     return items
 
 
+def _partner(code: str, rng: random.Random) -> str:
+    """Units working with the lead department on a county-level item."""
+    lead = _department(code, rng)
+    others = [
+        d for d in ("县财政局", "县民政局", "县人社局", "县住建局", "县水利局", "县教育局", "县卫健委") if d != lead
+    ]
+    return "、".join(rng.sample(others, 2))
+
+
 def _department(code: str, rng: random.Random) -> str:
     lead = {
         "C01": "县扶贫办", "C02": "县扶贫办", "C03": "县扶贫办", "C04": "县扶贫办", "C05": "县委组织部",
@@ -314,45 +323,59 @@ def deadline_date(value: Any) -> dt.date | None:
 
 # ---------------------------------------------------------------- visit logs
 ACTIONS = (
-    "入户走访{h}家，宣讲{policy}政策，帮助{who}申请{item}",
-    "到{h}家了解{who}务工情况，对接{place}就业岗位{n}个",
-    "查看{h}家茶园{n}亩长势，联系农技员指导病虫害防治",
-    "协助{h}家办理{year}年城乡居民医保缴费，核对{size}口人的家庭成员信息",
-    "帮助{h}家申报到户增收项目，核实养殖{animal}{n}头（只）",
+    "入户走访{h}家，宣讲{policy}政策，帮助申请{item}",
+    "查看{h}家茶园{k}亩长势，联系农技员指导病虫害防治",
+    "协助{h}家核对{size}口人的家庭成员信息，办理{year}年医保参保登记",
+    "帮助{h}家申报到户增收项目，核实养殖{animal}{k}头（只）",
     "核对{h}家扶贫手册收支信息，更新{month}月份帮扶记录并请户主确认",
-    "陪同{who}到乡卫生院办理慢病卡，讲解门诊慢病报销政策",
     "与{h}家一起清理房前屋后卫生，检查自来水使用和住房安全情况",
-    "给{h}家送去{item2}，询问{who}在校学习和教育资助发放情况",
-    "宣传防返贫监测政策，登记{h}家{month}月份收入支出{n}项",
+    "宣传防返贫监测政策，登记{h}家{month}月份收入支出{k}项",
+    "给{h}家送去{item2}，了解家庭生产生活情况",
 )
+STUDENT_ACTIONS = ("询问{student}在校学习情况，核实{term}教育资助发放情况",)
+ILL_ACTIONS = ("陪同{ill}到乡卫生院办理慢病卡，讲解门诊慢病报销政策", "联系家庭医生为{ill}上门随访，测量血压血糖")
+WORK_ACTIONS = ("了解{worker}在{place}务工情况，宣传稳岗补贴和一次性交通补贴政策",)
 FINDINGS = (
-    "家中{n}人外出务工，收入稳定，{who}身体状况良好",
-    "{who}慢性病需长期服药，每月药费约{money}元",
+    "饮水正常，住房安全，家庭生活稳定",
     "茶叶采摘期缺少人手，希望村里帮助联系临时用工",
-    "饮水正常，住房安全，孩子在校情况良好",
-    "希望{year}年继续享受小额信贷贴息，扩大养殖规模",
-    "{who}想参加{skill}培训，已登记报名",
-    "家里{animal}出栏{n}头，销售渠道畅通",
-    "反映通组路{n}处路灯不亮，已转村委会处理",
+    "希望{year}年继续享受产业奖补，扩大{animal}养殖规模",
+    "家里{animal}出栏{k}头（只），销售渠道畅通",
+    "反映通组路{k}处路灯不亮，已转村委会处理",
 )
+STUDENT_FINDINGS = ("{student}在校表现良好，{term}资助已到账",)
+ILL_FINDINGS = ("{ill}慢性病需长期服药，每月药费约{money}元",)
+WORK_FINDINGS = ("家中{nw}人外出务工，收入稳定", "{worker}在{place}务工，月收入约{wage}元")
+ADULT_FINDINGS = ("{adult}想参加{skill}培训，已登记报名",)
 EFFECTS = ("问题已解决", "已协调落实", "户主表示满意", "已登记，下次走访跟进", "已按政策兑现")
 POLICIES = ("小额信贷", "雨露计划", "健康扶贫", "产业奖补", "防返贫监测", "医疗救助", "公益岗位")
 ITEMS = ("产业奖补", "临时救助", "公益岗位", "技能培训补贴", "茶叶种植补助", "慢病卡")
-ITEMS2 = ("米面油", "学习用品", "冬衣棉被", "茶苗{n}株", "鸡苗{n}只")
+ITEMS2 = ("米面油", "防暑药品", "茶苗{k}株", "鸡苗{k}只", "化肥{k}袋")
 ANIMALS = ("黄牛", "生猪", "山羊", "土鸡", "鸭子")
 SKILLS = ("茶叶加工", "电工", "挖掘机操作", "家政服务", "电商直播")
 
 
 def _visit_text(h: Household, rng: random.Random, as_of: dt.date) -> tuple[str, str]:
-    who = rng.choice(h.members).name
+    """What was done and what was learned, naming only people the household really has."""
+    ms = h.members
+    student = [p for p in ms if p.school_level >= 2]
+    ill = [p for p in ms if "长期慢性病" in p.health]
+    workers = [p for p in ms if p.work_months > 0]
+    adults = [p for p in ms if 18 <= p.age < 55 and p.school_level == 0]
+    worker = rng.choice(workers) if workers else None
     kw = {
-        "h": h.head.name, "who": who, "policy": rng.choice(POLICIES), "item": rng.choice(ITEMS),
-        "place": rng.choice(("县产业集聚区", "乡镇扶贫车间", "浙江宁波", "郑州航空港")), "n": rng.randint(2, 30),
+        "h": h.head.name, "policy": rng.choice(POLICIES), "item": rng.choice(ITEMS), "k": rng.randint(2, 30),
         "year": as_of.year, "size": h.size, "animal": rng.choice(ANIMALS), "month": rng.randint(1, as_of.month),
-        "item2": rng.choice(ITEMS2).format(n=rng.randint(50, 300)), "money": rng.randrange(80, 600, 10),
-        "skill": rng.choice(SKILLS),
+        "item2": rng.choice(ITEMS2).format(k=rng.randint(3, 300)), "money": rng.randrange(80, 600, 10),
+        "skill": rng.choice(SKILLS), "term": "春季学期" if as_of.month < 9 else "秋季学期",
+        "student": rng.choice(student).name if student else "", "ill": rng.choice(ill).name if ill else "",
+        "worker": worker.name if worker else "", "place": worker.work_place if worker else "",
+        "nw": len(workers), "wage": rng.randrange(2500, 6000, 100), "adult": rng.choice(adults).name if adults else "",
     }  # fmt: skip
-    return rng.choice(ACTIONS).format(**kw), rng.choice(FINDINGS).format(**kw)
+    actions = list(ACTIONS) + list(STUDENT_ACTIONS) * bool(student) + list(ILL_ACTIONS) * bool(ill)
+    actions += list(WORK_ACTIONS) * bool(workers)
+    findings = list(FINDINGS) + list(STUDENT_FINDINGS) * bool(student) + list(ILL_FINDINGS) * bool(ill)
+    findings += list(WORK_FINDINGS) * bool(workers) + list(ADULT_FINDINGS) * bool(adults)
+    return rng.choice(actions).format(**kw), rng.choice(findings).format(**kw)
 
 
 def visit_rows(county: County, budget: int, rng: random.Random, *, as_of: dt.date) -> list[dict[str, Any]]:
@@ -391,7 +414,7 @@ def visit_rows(county: County, budget: int, rng: random.Random, *, as_of: dt.dat
                         "township": h.township, "village": h.village, "hh_no": h.hh_no, "head_name": h.head.name,
                         "head_id": h.head.id_no, "helper": helper.name, "helper_unit": helper.unit,
                         "helper_title": helper.title, "visit_date": d,
-                        "visit_mode": rng.choice(("入户走访", "入户走访", "集中座谈")) if in_person else "电话联系",
+                        "visit_mode": (rng.choice(("入户走访",) * 6 + ("集中座谈",)) if in_person else "电话联系"),
                         "actions": actions, "findings": findings,
                         "effect": rng.choice(EFFECTS) if rng.random() < 0.8 else None,
                         "satisfaction": rng.choices(("满意", "基本满意"), (8, 2))[0],

@@ -91,6 +91,7 @@ class Style:
     variant_rate: float = 0.0
     fullwidth_rate: float = 0.0
     wan_text_rate: float = 0.0  # money in 万元 written as text "5万"
+    number_text_rate: float = 0.0  # numbers stored as text (Excel's green triangle), money with "1,200"
 
     def date(self, d: dt.date) -> Any:
         form = self.date_forms[0] if len(self.date_forms) == 1 else self.rng.choice(self.date_forms)
@@ -241,6 +242,16 @@ def _renderer(col: Col, style: Style) -> Callable[[Any], Any]:
         return wan
     if kind == "text" and col.fullwidth:
         return lambda v: style.text(v, col) if isinstance(v, str) else v
+    if kind in ("int", "money") and style.number_text_rate:
+
+        def number(v: Any) -> Any:
+            if not isinstance(v, int | float) or isinstance(v, bool) or style.rng.random() >= style.number_text_rate:
+                return v
+            if kind == "money" and v >= 1000 and style.rng.random() < 0.5:
+                return f"{v:,.2f}".rstrip("0").rstrip(".")
+            return f"{v:g}"
+
+        return number
     return lambda v: v
 
 

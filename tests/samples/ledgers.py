@@ -132,6 +132,7 @@ def make_style(rng: random.Random, messy: bool) -> Style:
         variant_rate=rng.choice((0.2, 0.35, 0.5)),
         fullwidth_rate=0.12,
         wan_text_rate=0.15,
+        number_text_rate=0.04,
     )
 
 

@@ -495,7 +495,8 @@ _MEASURES = {
 _EXTRA_MEASURES = ("产业扶贫", "到户增收项目", "光伏扶贫", "转移就业", "家庭医生签约", "生态护林员", "危房改造")
 
 
-def _cause(h: Household, rng: random.Random) -> None:
+def _cause(h: Household, rng: random.Random, exclude: tuple[str, ...] = ()) -> None:
+    """Main and other causes that fit the members, and measures that fit the causes (HH-17…23)."""
     ms = h.members
     full = sum(1 for p in ms if p.capacity == "full")
     options: list[tuple[str, float]] = []
@@ -510,6 +511,7 @@ def _cause(h: Household, rng: random.Random) -> None:
     if h.attr_base == "一般" or not options:
         options += [("缺技术", 2.0), ("缺资金", 2.0), ("因灾", 0.5), ("缺土地", 0.6), ("缺水", 0.4),
                     ("交通条件落后", 0.5), ("自身发展动力不足", 0.5)]  # fmt: skip
+    options = [(c, w) for c, w in options if c not in exclude]
     causes = [c for c, _ in options]
     h.main_cause = rng.choices(causes, weights=[w for _, w in options])[0]
     rest = [c for c in causes if c != h.main_cause and c not in ("缺劳力",)]
@@ -652,9 +654,20 @@ def build_county(
         for k in range(per_town[ti]):
             v = t.villages[k % n_v]
             v.households.append(make_household(reg, t, v, len(v.households) + 1))
+        for v in t.villages:
+            _spread_causes(v, rng)
         _assign_helpers(reg, t)
         county.townships.append(t)
     return county
+
+
+def _spread_causes(v: Village, rng: random.Random) -> None:
+    """At most 60 % of a village's households poor for lack of skills or capital (HH-25 warns at 80 %)."""
+    common = ("缺技术", "缺资金")
+    hit = [h for h in v.households if h.main_cause in common]
+    rng.shuffle(hit)
+    for h in hit[int(0.6 * len(v.households)) :]:
+        _cause(h, rng, exclude=common)
 
 
 def _assign_helpers(reg: Registry, t: Township) -> None:

@@ -8,6 +8,7 @@ columns mixing 元 and 万元 (ALL-11) and exact duplicate rows (ALL-12).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from addin.ledger.normalize import parse_number
 from addin.ledger.table import cell_address
@@ -72,18 +73,22 @@ def duplicate_rows(rule: Rule, ctx: Context) -> Hits:
     keys = [k for k in table.raw if k not in ignore]
     if len(keys) < 2:
         return Hits()
-    seen: dict[tuple[str, ...], int] = {}
+    frame = pd.DataFrame({k: pd.Series(table.raw[k], dtype=object).map(clean_text) for k in keys})
+    enough = (frame != "").sum(axis=1).to_numpy() >= 2  # two filled cells at least, or it is not a record
+    frame = frame[enough]
     mask = np.zeros(len(table), dtype=bool)
     first_row = np.full(len(table), np.nan)
-    for i in range(len(table)):
-        sig = tuple(clean_text(table.raw[k][i]) for k in keys)
-        if sum(1 for s in sig if s) < 2:
-            continue
-        if sig in seen:
-            mask[i] = True
-            first_row[i] = table.rows[seen[sig]]
-        else:
-            seen[sig] = i
+    dup = frame.duplicated(keep="first").to_numpy()
+    if dup.any():
+        positions = np.nonzero(enough)[0]
+        first_of = frame.groupby(keys, sort=False).ngroup().to_numpy()
+        first_position: dict[int, int] = {}
+        for pos, group in zip(positions, first_of, strict=True):
+            first_position.setdefault(int(group), int(pos))
+        for pos, group, is_dup in zip(positions, first_of, dup, strict=True):
+            if is_dup:
+                mask[pos] = True
+                first_row[pos] = table.rows[first_position[int(group)]]
     return Hits(mask=mask, values={"first_row": first_row})
 
 
