@@ -78,9 +78,7 @@ class SheetLayout:
     last_col: int = 0
     grid: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=object))
     grid_start: int = 0  # sheet row of grid[0]; grid columns start at first_col
-    origin_rows: dict[int, np.ndarray] = field(
-        default_factory=dict
-    )  # sheet col -> top row of its merge, per grid row
+    origin_rows: dict[int, np.ndarray] = field(default_factory=dict)  # sheet col -> top row of its merge, per grid row
 
     def cell_values(self, col: int, rows: np.ndarray) -> np.ndarray:
         """Values of sheet column ``col`` at sheet rows ``rows`` (vertical merges filled)."""
@@ -211,9 +209,7 @@ def analyse(
     serial_cols = [c.col - first_col for c in columns if header_key(c.leaf) in _SERIAL_HEADERS]
 
     above = [_cell_text(v) for r in range(header_rows[0]) for v in sheet.cells[r]]
-    title = next(
-        (t for t in above if len(t) >= 4 and not any(p.search(t) for p in _META_PATTERNS.values())), ""
-    )
+    title = next((t for t in above if len(t) >= 4 and not any(p.search(t) for p in _META_PATTERNS.values())), "")
 
     start = header_rows[-1] + 1
     block = [row[first_col : last_col + 1] for row in sheet.cells[start:]]
@@ -247,51 +243,108 @@ def analyse(
     layout = SheetLayout(header_rows=header_rows, columns=columns, data_rows=np.empty(0, dtype=int))
     layout.first_col, layout.last_col, layout.title = first_col, last_col, title
     layout.grid, layout.grid_start, layout.origin_rows = grid, start, origin_rows
-    data: list[int] = []
-    inside = True
-    section = ""
     below_texts: list[str] = []
     repeated = _repeated_header_rows(grid, counts, first_col, header_leaf)
     candidates = np.nonzero(counts)[0]
-    for i in candidates:
+    # Most rows are plain records: only rows that could be something else (few cells, a
+    # 合计/备注-like word near the start, a repeated header) are looked at one by one.
+    special = repeated | (counts <= 2) | _marked_rows(grid, filled)
+    special_rows = candidates[special[candidates]]
+    inside, section = True, ""
+    after_inside = np.ones(len(special_rows), dtype=bool)
+    after_section = np.empty(len(special_rows), dtype=object)
+    special_data: list[int] = []
+    for k, i in enumerate(special_rows):
         r = start + int(i)
-        strings = [v for v in grid[i] if isinstance(v, str) and v.strip()]
-        first = clean_text(strings[0]) if strings else ""
-        if not inside:
-            below_texts.extend(clean_text(s) for s in strings)
-        if repeated[i]:
+        kind, text = _classify(
+            grid[i], int(counts[i]), bool(repeated[i]), inside, width, h_spans.get(int(i), 0), is_section_name
+        )
+        if not inside or kind == "footer":
+            below_texts.extend(clean_text(v) for v in grid[i] if isinstance(v, str) and v.strip())
+        if kind == "repeated":
             layout.repeated_header_rows.append(r)
             inside = True
-            continue
-        if not inside:
-            continue
-        if first and _FOOTER.match(squeeze(first)):
+        elif kind == "footer":
             layout.footer_row = r
-            below_texts.extend(clean_text(s) for s in strings)
             inside = False
-            continue
-        heads = strings[:3]
-        if (
-            any(("计" in s or "汇总" in s) for s in heads)
-            and any(_SUBTOTAL.match(squeeze(clean_text(s))) for s in heads)
-            and _looks_like_subtotal(grid[i])
-        ):
+        elif kind == "subtotal":
             layout.subtotal_rows.append(r)
-            continue
-        if counts[i] <= 2 and width >= 4 and first:
-            spans = h_spans.get(int(i), 0) >= max(2, width // 2)
-            label = squeeze(first)
-            place = counts[i] == 1 and (is_section_name(first) or _PLACE_ONLY.match(label))
-            if spans or _SECTION.match(label) or place:
-                layout.section_rows[r] = first
-                section = first
-                continue
-        data.append(r)
-        if section:
-            layout.implied_section[r] = section
+        elif kind == "section":
+            layout.section_rows[r] = text
+            section = text
+        elif kind == "data":
+            special_data.append(int(i))
+        after_inside[k], after_section[k] = inside, section
+    plain = candidates[~special[candidates]]
+    before = np.searchsorted(special_rows, plain) - 1  # the last special row above each plain row
+    if len(special_rows):
+        plain_inside = np.where(before >= 0, after_inside[np.maximum(before, 0)], True)
+    else:
+        plain_inside = np.ones(len(plain), dtype=bool)
+    rows = np.sort(np.concatenate([plain[plain_inside], np.asarray(special_data, dtype=int)]))
+    data = (rows + start).tolist()
+    if layout.section_rows:
+        above_row = np.searchsorted(special_rows, rows, side="right") - 1
+        for r, k in zip(data, above_row, strict=True):
+            if k >= 0 and after_section[k]:
+                layout.implied_section[r] = after_section[k]
     layout.data_rows = np.asarray(data, dtype=int)
     layout.metadata = _metadata([*above, *below_texts])
     return layout
+
+
+_SPECIAL_WORDS = re.compile(r"计|汇总|注|说明|填报|填表|审核|制表|负责|统计|经办|联系|领导|以下空白")
+
+
+def _marked_rows(grid: np.ndarray, filled: np.ndarray) -> np.ndarray:
+    """Rows whose first three filled cells include a word a 合计 row or a footer starts with."""
+    n = len(grid)
+    marked = np.zeros(n, dtype=bool)
+    if not n:
+        return marked
+    order = np.cumsum(filled, axis=1)  # how many filled cells up to and including each column
+    for c in range(grid.shape[1]):
+        near_start = filled[:, c] & (order[:, c] <= 3)
+        if not near_start.any():
+            continue
+        search = _SPECIAL_WORDS.search
+        cells = grid[near_start, c]
+        hit = np.fromiter((type(v) is str and search(v) is not None for v in cells), bool, len(cells))
+        marked[np.nonzero(near_start)[0][hit]] = True
+    return marked
+
+
+def _classify(
+    values: np.ndarray,
+    count: int,
+    repeated: bool,
+    inside: bool,
+    width: int,
+    span: int,
+    is_section_name: Callable[[str], bool],
+) -> tuple[str, str]:
+    """What a non-plain row is: repeated, footer, subtotal, section, data, or outside (below a footer)."""
+    if repeated:
+        return "repeated", ""
+    if not inside:
+        return "outside", ""
+    strings = [v for v in values if isinstance(v, str) and v.strip()]
+    first = clean_text(strings[0]) if strings else ""
+    if first and _FOOTER.match(squeeze(first)):
+        return "footer", first
+    heads = strings[:3]
+    if (
+        any(("计" in t or "汇总" in t) for t in heads)
+        and any(_SUBTOTAL.match(squeeze(clean_text(t))) for t in heads)
+        and _looks_like_subtotal(values)
+    ):
+        return "subtotal", ""
+    if count <= 2 and width >= 4 and first:
+        label = squeeze(first)
+        place = count == 1 and (is_section_name(first) or _PLACE_ONLY.match(label))
+        if span >= max(2, width // 2) or _SECTION.match(label) or place:
+            return "section", first
+    return "data", ""
 
 
 def _is_serial_number(value: object) -> bool:

@@ -79,11 +79,14 @@ def _factorize(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """
     if _LAST_FACTORIZED and _LAST_FACTORIZED[0][0] is raw:
         return _LAST_FACTORIZED[0][1], _LAST_FACTORIZED[0][2]
-    if not len(raw) or any(type(v) is bool for v in raw):
+    if not len(raw):
         return None
     codes, uniques = pd.factorize(np.asarray(raw, dtype=object), use_na_sentinel=False)
-    _LAST_FACTORIZED[:] = [(raw, codes, np.asarray(uniques, dtype=object))]
-    return codes, _LAST_FACTORIZED[0][2]
+    uniques = np.asarray(uniques, dtype=object)
+    if any(type(u) is bool for u in uniques):  # a True may stand for a 1 (or the reverse): not exact
+        return None
+    _LAST_FACTORIZED[:] = [(raw, codes, uniques)]
+    return codes, uniques
 
 
 def _map_distinct(raw: np.ndarray, fn: Callable[[object], Any], dtype: Any = object) -> np.ndarray:
@@ -113,16 +116,16 @@ def _map_distinct(raw: np.ndarray, fn: Callable[[object], Any], dtype: Any = obj
 # ---------------------------------------------------------------- text-like
 def _text(raw: np.ndarray, empty: np.ndarray, *, person: bool = False) -> Normalised:
     def conv(v: object) -> str:
-        if is_empty_value(v):
+        if v is None:
             return ""
         if isinstance(v, dt.datetime | dt.date):
             return v.isoformat()[:10]
         t = clean_text(v)
-        if person:
-            t = squeeze(t)
-        return t
+        return squeeze(t) if person else t
 
-    return Normalised(_map_distinct(raw, conv), empty, np.zeros(len(raw), dtype=bool))
+    values = _map_distinct(raw, conv)
+    values[empty] = ""  # placeholders ("/", "无") read as empty text
+    return Normalised(values, empty, np.zeros(len(raw), dtype=bool))
 
 
 # ---------------------------------------------------------------- numbers

@@ -18,6 +18,8 @@ code lists ``attr items``; ID numbers ``id_problem id_birth id_sex``; tables
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,7 +57,7 @@ class Context:
 
     def for_table(self, table: LedgerTable) -> Context:
         """The same dates and parameters, looking at another table."""
-        return Context(table, self.tables, self.today, self.age_reference, self.params)
+        return Context(table, self.tables, self.today, self.age_reference, self.params, cache=self.cache)
 
 
 Operator = Callable[[Context, Any], Array]
@@ -162,7 +164,20 @@ def present(values: Array) -> Array:
         return ~np.isnat(values)
     if values.dtype.kind == "b":
         return np.ones(len(values), dtype=bool)
-    return np.array([v is not None and v != "" and v != () for v in values], dtype=bool)
+    # Object columns: None and "" are tested in C; only tuple cells (multi-value) need a look each.
+    out = (values != "") & (values != None)  # noqa: E711 - element-wise on an object array
+    tuples = np.fromiter((type(v) is tuple for v in values), bool, len(values)) if _has_tuples(values) else None
+    if tuples is not None and tuples.any():
+        out[tuples] = np.fromiter((len(v) > 0 for v in values[tuples]), bool, int(tuples.sum()))
+    return np.asarray(out, dtype=bool)
+
+
+def _has_tuples(values: Array) -> bool:
+    """Whether an object column holds multi-value (tuple) cells: judged from its first filled cell."""
+    for v in values:
+        if v is not None and v != "":
+            return type(v) is tuple
+    return False
 
 
 def truthy(values: Array) -> Array:
@@ -243,6 +258,9 @@ def _compare(op: str) -> Operator:
             left = left.astype("datetime64[D]")
             right = right.astype("datetime64[D]")
         elif left.dtype.kind == "O" or right.dtype.kind == "O":
+            if op in ("==", "!=") and not _has_tuples(left) and not _has_tuples(right):
+                equal = np.asarray(left == right, dtype=bool)  # element-wise, in C
+                return (equal if op == "==" else ~equal) & both
             with np.errstate(all="ignore"):
                 result = np.array([_py_compare(op, a, b) for a, b in zip(left, right, strict=True)], dtype=bool)
             return result & both
@@ -516,7 +534,19 @@ def _by_year(ctx: Context, arg: Any) -> Array:
 
 # ------------------------------------------------------------------ groups and related tables
 def join_keys(ctx: Context, fields: list[str]) -> Array:
-    """One comparable text key per row from several fields; "" when any part is empty."""
+    """One comparable text key per row from several fields; "" when any part is empty (cached per table)."""
+    cache_key = ("join_keys", id(ctx.table), tuple(fields))
+    if all(isinstance(f, str) and not f.startswith("$") for f in fields):
+        hit = ctx.cache.get(cache_key)
+        if hit is not None:
+            return hit
+        keys = _join_keys(ctx, fields)
+        ctx.cache[cache_key] = keys
+        return keys
+    return _join_keys(ctx, fields)
+
+
+def _join_keys(ctx: Context, fields: list[str]) -> Array:
     parts = []
     for key in fields:
         values = evaluate(key, ctx)
@@ -575,42 +605,116 @@ def _related(ctx: Context, arg: Any) -> Array:
     )
     if chosen is None:
         raise NotApplicable("join key")
-    mine = join_keys(ctx, [chosen[0]])
-    frames = []
-    for other in others:
+    space = _key_space(ctx, arg["kind"], others, chosen[1])
+    mine = _codes_in(ctx, space, chosen[0])
+    # The aggregate over the other ledger depends only on the spec and the parameters,
+    # not on which table asks: compute it once per run (17 township sheets share it).
+    spec = json.dumps([arg, list(chosen), ctx.params], sort_keys=True, ensure_ascii=False, default=str)
+    cache_key = ("related", spec)
+    result = ctx.cache.get(cache_key)
+    if result is None:
+        result = _related_aggregate(ctx, arg, others, space, agg)
+        ctx.cache[cache_key] = result
+    found = mine >= 0
+    if agg in ("any", "none"):
+        out = np.zeros(ctx.n, dtype=bool)
+        out[found] = result[mine[found]]
+        return ~out if agg == "none" else out
+    if agg == "count":
+        out = np.zeros(ctx.n, dtype=float)
+        out[found] = result[mine[found]]
+        out[mine == -2] = np.nan  # this row has no key
+        return out
+    if agg == "sum" or result.dtype.kind == "f":
+        out = np.full(ctx.n, np.nan)
+        out[found] = result[mine[found]]
+        return out
+    if result.dtype.kind == "M":
+        out = np.full(ctx.n, np.datetime64("NaT"), dtype="datetime64[D]")
+        out[found] = result[mine[found]]
+        return out
+    out = np.empty(ctx.n, dtype=object)
+    out[found] = result[mine[found]]
+    return out
+
+
+class _KeySpace:
+    """Every join key of one ledger kind's tables, numbered: aggregates become array lookups."""
+
+    def __init__(self, codes: list[np.ndarray], keys: pd.Index) -> None:
+        self.codes = codes  # per other table: the number of each row's key (-1 when it has none)
+        self.keys = keys  # number -> key text
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def _key_space(ctx: Context, kind: str, others: list[LedgerTable], their_key: str) -> _KeySpace:
+    cache_key = ("key_space", kind, their_key)
+    space = ctx.cache.get(cache_key)
+    if space is None:
+        texts = [join_keys(ctx.for_table(o), [their_key]) for o in others]
+        joined = np.concatenate(texts) if texts else np.empty(0, dtype=object)
+        codes, uniques = pd.factorize(joined)
+        blank = pd.Index(uniques).get_indexer([""])[0]  # rows without a key join nothing
+        if blank >= 0:
+            codes = np.where(codes == blank, -1, codes)
+        bounds = np.cumsum([0, *(len(t) for t in texts)])
+        space = _KeySpace([codes[a:b] for a, b in itertools.pairwise(bounds)], pd.Index(uniques))
+        ctx.cache[cache_key] = space
+    return space
+
+
+def _codes_in(ctx: Context, space: _KeySpace, my_key: str) -> Array:
+    """This table's keys as numbers of the other kind's key space: -1 unmatched, -2 no key."""
+    cache_key = ("codes_in", id(ctx.table), my_key, id(space))
+    codes = ctx.cache.get(cache_key)
+    if codes is None:
+        mine = join_keys(ctx, [my_key])
+        codes = space.keys.get_indexer(mine)
+        codes = np.where(mine == "", -2, codes)
+        ctx.cache[cache_key] = codes
+    return codes
+
+
+def _related_aggregate(ctx: Context, arg: Any, others: list[LedgerTable], space: _KeySpace, agg: str) -> Array:
+    """The aggregate per key number of the other kind's rows that satisfy ``where``."""
+    codes, values = [], []
+    for other, other_codes in zip(others, space.codes, strict=True):
         octx = ctx.for_table(other)
         where = truthy(evaluate(arg["where"], octx)) if "where" in arg else np.ones(len(other), dtype=bool)
-        value = evaluate(arg["value"], octx) if "value" in arg else np.ones(len(other))
-        frames.append(pd.DataFrame({"k": join_keys(octx, [chosen[1]]), "w": where, "v": list(value)}))
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"k": [], "w": [], "v": []})
-    frame = frame[(frame["k"] != "") & frame["w"]]
-    grouped = frame.groupby("k")["v"]
+        keep = where & (other_codes >= 0)
+        codes.append(other_codes[keep])
+        if "value" in arg:
+            values.append(evaluate(arg["value"], octx)[keep])
+    code = np.concatenate(codes) if codes else np.empty(0, dtype=int)
+    size = len(space)
     if agg == "count":
-        result = grouped.size().astype(float)
-    elif agg in ("any", "none"):
-        result = grouped.size() > 0
-    elif agg == "sum":
-        result = grouped.sum(min_count=1).astype(float)
-    elif agg in ("max", "min", "first"):
-        result = getattr(grouped, agg)()
-    else:
-        raise ConfigError("rules", f"未知的汇总方式“{agg}”")
-    mapped = pd.Series(mine).map(result)
+        return np.bincount(code, minlength=size).astype(float)
     if agg in ("any", "none"):
-        out = mapped.fillna(False).to_numpy(dtype=bool)
-        return ~out if agg == "none" else out
-    if agg in ("count", "sum"):
-        out = mapped.to_numpy(dtype=float, na_value=np.nan)
-        if agg == "count":
-            out = np.where(mine == "", np.nan, np.nan_to_num(out, nan=0.0))
+        return np.bincount(code, minlength=size) > 0
+    if agg not in ("sum", "max", "min", "first"):
+        raise ConfigError("rules", f"未知的汇总方式“{agg}”")
+    value = np.concatenate(values) if values else np.ones(len(code))
+    if agg == "sum":
+        numbers = _numeric(value) if value.dtype.kind != "f" else value
+        has = ~np.isnan(numbers)
+        total = np.bincount(code[has], weights=numbers[has], minlength=size)
+        seen = np.bincount(code[has], minlength=size) > 0
+        return np.where(seen, total, np.nan)
+    series = pd.Series(list(value), dtype=object) if value.dtype.kind == "O" else pd.Series(value)
+    grouped = series.groupby(code, sort=False)
+    picked = getattr(grouped, agg)()
+    if value.dtype.kind == "M":
+        out = np.full(size, np.datetime64("NaT"), dtype="datetime64[D]")
+        out[picked.index.to_numpy()] = picked.to_numpy(dtype="datetime64[D]")
         return out
-    values = mapped.to_numpy(dtype=object)
-    if len(values) and any(isinstance(v, np.datetime64 | pd.Timestamp) for v in values if v is not None):
-        return pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[D]")
-    if all(isinstance(v, float | int) or v is None or (isinstance(v, float) and np.isnan(v)) for v in values):
-        return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
-    out = np.empty(len(values), dtype=object)
-    out[:] = [None if (isinstance(v, float) and np.isnan(v)) else v for v in values]
+    if value.dtype.kind == "f":
+        out = np.full(size, np.nan)
+        out[picked.index.to_numpy()] = picked.to_numpy(dtype=float)
+        return out
+    out = np.empty(size, dtype=object)
+    out[picked.index.to_numpy()] = list(picked.to_numpy(dtype=object))
     return out
 
 

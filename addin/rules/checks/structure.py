@@ -73,8 +73,12 @@ def duplicate_rows(rule: Rule, ctx: Context) -> Hits:
     keys = [k for k in table.raw if k not in ignore]
     if len(keys) < 2:
         return Hits()
-    frame = pd.DataFrame({k: pd.Series(table.raw[k], dtype=object).map(clean_text) for k in keys})
-    enough = (frame != "").sum(axis=1).to_numpy() >= 2  # two filled cells at least, or it is not a record
+    # Exact duplicates: rows compared through per-column integer codes of the raw values (in C).
+    frame = pd.DataFrame(
+        {k: pd.factorize(np.asarray(table.raw[k], dtype=object), use_na_sentinel=False)[0] for k in keys}
+    )
+    filled = np.column_stack([~table.empty(k) for k in keys])
+    enough = filled.sum(axis=1) >= 2  # two filled cells at least, or it is not a record
     frame = frame[enough]
     mask = np.zeros(len(table), dtype=bool)
     first_row = np.full(len(table), np.nan)
