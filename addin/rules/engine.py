@@ -63,32 +63,47 @@ def run_rules(
     cache: dict[Any, np.ndarray] = {}
     findings: list[Finding] = []
     seen: set[tuple[Any, ...]] = set()
+    plans: dict[tuple[str, tuple[str, ...]], list[tuple[Rule, tuple[str, ...], tuple[str, ...]]]] = {}
     for table in book.tables:
-        present_fields = [f for f in table.ledger.fields if table.has(f.key)]
-        for template in templates:
-            if not template.enabled or template.rule.ledger not in ("*", table.kind):
+        present = tuple(f.key for f in table.ledger.fields if table.has(f.key))
+        signature = (table.kind, present)
+        if signature not in plans:  # 17 township sheets of one kind share one plan
+            plans[signature] = _plan(table, templates, settings)
+        for rule, eager, deferred in plans[signature]:
+            ctx = Context(table, by_kind, today, age_reference or today, dict(rule.params), cache=cache)
+            try:
+                for name in eager:
+                    ctx.lets[name] = evaluate(rule.let[name], ctx)
+                hits = CHECKS[rule.check].run(rule, ctx)
+                _message_lets(rule, ctx, hits, deferred)
+            except NotApplicable:
                 continue
-            for raw_rule in template.instances(present_fields):
-                rule = configure(raw_rule, settings)
-                if rule is None or any(not table.has(f) for f in rule.fields):
-                    continue
-                ctx = Context(table, by_kind, today, age_reference or today, dict(rule.params), cache=cache)
-                eager, deferred = split_lets(rule)
-                try:
-                    for name in eager:
-                        ctx.lets[name] = evaluate(rule.let[name], ctx)
-                    hits = CHECKS[rule.check].run(rule, ctx)
-                    _message_lets(rule, ctx, hits, deferred)
-                except NotApplicable:
-                    continue
-                for finding in _findings(rule, ctx, hits):
-                    key = (finding.file, finding.sheet, finding.row, finding.cell, finding.column, finding.rule)
-                    if key not in seen:
-                        seen.add(key)
-                        findings.append(finding)
+            for finding in _findings(rule, ctx, hits):
+                key = (finding.file, finding.sheet, finding.row, finding.cell, finding.column, finding.rule)
+                if key not in seen:
+                    seen.add(key)
+                    findings.append(finding)
     order = {t.sheet: i for i, t in enumerate(book.tables)}
     findings.sort(key=lambda f: (order.get(f.sheet, 0), f.row or 0, f.cell or "", f.rule))
     return findings
+
+
+def _plan(
+    table: LedgerTable, templates: Sequence[RuleTemplate], settings: RuleSettings
+) -> list[tuple[Rule, tuple[str, ...], tuple[str, ...]]]:
+    """The configured rules that apply to a table of this kind with these columns, with their let plans."""
+    present_fields = [f for f in table.ledger.fields if table.has(f.key)]
+    out = []
+    for template in templates:
+        if not template.enabled or template.rule.ledger not in ("*", table.kind):
+            continue
+        for raw_rule in template.instances(present_fields):
+            rule = configure(raw_rule, settings)
+            if rule is None or any(not table.has(f) for f in rule.fields):
+                continue
+            eager, deferred = split_lets(rule)
+            out.append((rule, eager, deferred))
+    return out
 
 
 # ------------------------------------------------------------------ lets

@@ -263,6 +263,13 @@ def _key_column(table: LedgerTable, ctx: Context, fields: Iterable[str]) -> list
     fields = tuple(fields)
     if not all(table.has(f) for f in fields):
         return None
+    cache_key = ("ops_logs.key_column", id(table), fields)
+    if cache_key not in ctx.cache:  # every roster sheet asks for every log's keys: build each once per run
+        ctx.cache[cache_key] = _build_key_column(table, ctx, fields)  # type: ignore[assignment]
+    return ctx.cache[cache_key]  # type: ignore[return-value]
+
+
+def _build_key_column(table: LedgerTable, ctx: Context, fields: tuple[str, ...]) -> list[str]:
     octx = ctx if ctx.table is table else ctx.for_table(table)
     parts = []
     for f in fields:
@@ -354,6 +361,21 @@ def _visit_dates(ctx: Context, visits: LedgerTable) -> Array:
     return dates
 
 
+def _latest_visits(
+    ctx: Context, log: LedgerTable, fields: tuple[str, ...], keys: list[str]
+) -> dict[str, np.datetime64]:
+    """Latest in-person visit date per household key of one visit log (once per run)."""
+    cache_key = ("ops_logs.latest_visits", id(log), fields)
+    latest = ctx.cache.get(cache_key)
+    if latest is None:
+        latest = {}
+        for k, d in zip(keys, _visit_dates(ctx, log), strict=True):
+            if k and not np.isnat(d) and (k not in latest or d > latest[k]):
+                latest[k] = d
+        ctx.cache[cache_key] = latest  # type: ignore[assignment]
+    return latest  # type: ignore[return-value]
+
+
 @derived("last_visit")
 def last_visit(ctx: Context) -> Array:
     """On a household roster: the date of the latest in-person visit in the workbook's visit logs.
@@ -379,11 +401,7 @@ def last_visit(ctx: Context) -> Array:
             if theirs is None:
                 continue
             usable = True
-            dates = _visit_dates(ctx, log)
-            latest: dict[str, np.datetime64] = {}
-            for k, d in zip(theirs, dates, strict=True):
-                if k and not np.isnat(d) and (k not in latest or d > latest[k]):
-                    latest[k] = d
+            latest = _latest_visits(ctx, log, their_fields, theirs)
             for i, k in enumerate(mine):
                 d = latest.get(k) if k else None
                 if d is not None and (np.isnat(out[i]) or d > out[i]):
