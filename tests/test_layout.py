@@ -185,3 +185,15 @@ def test_table_not_starting_in_column_a(tmp_path: Path) -> None:
     (table,) = read(tmp_path / "c.xlsx").tables
     assert table.header_rows == [3]
     assert table.cell("description", 0) == "D4"
+
+
+def test_column_number_row_typed_as_numbers_is_part_of_the_header(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "问题描述", "整改措施", "责任单位", "责任人", "整改时限", "整改状态"])
+    ws.append([1, 2, 3, 4, 5, 6, 7])
+    ws.append([1, "台账信息不准", "逐户核对台账信息并更正", "扶贫办", "张三", "2024-08-01", "整改中"])
+    wb.save(tmp_path / "n.xlsx")
+    (table,) = read(tmp_path / "n.xlsx").tables
+    assert table.header_rows == [1, 2]
+    assert [int(r) for r in table.rows] == [3]

@@ -11,6 +11,7 @@ ledger kind itself, so kind detection can run on its result.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -153,11 +154,26 @@ def find_header(sheet: RawSheet, known: Callable[[str], bool]) -> tuple[list[int
         header.insert(0, r)
     below = best + 1
     if below < len(grid):
-        texts = [t for c, t in enumerate(grid[below]) if t and sheet.value(below, c) != ""]
-        if len(texts) >= 3 and all(_COLUMN_NUMBERS.match(squeeze(t)) for t in texts):
+        if _is_column_number_row([sheet.value(below, c) for c in range(sheet.n_cols)]):
             header.append(below)
     columns = _header_columns(sheet, grid, header)
     return header, columns
+
+
+def _is_column_number_row(values: list[object]) -> bool:
+    """A row numbering the columns under the header: "1 2 3 …", "A B C …", "(1) (2) …" (text or numbers)."""
+    cells = [v for v in values if v not in ("", None)]
+    if len(cells) < 3:
+        return False
+    numbers = []
+    for v in cells:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            if v != int(v) or not 0 < v < 1000:
+                return False
+            numbers.append(int(v))
+        elif not (isinstance(v, str) and _COLUMN_NUMBERS.match(squeeze(clean_text(v)))):
+            return False
+    return all(b > a for a, b in itertools.pairwise(numbers))
 
 
 def _header_columns(sheet: RawSheet, grid: list[list[str]], header: list[int]) -> list[HeaderColumn]:

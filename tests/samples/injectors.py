@@ -304,3 +304,18 @@ def inject(ctx: InjectContext, rule: str, kinds: Sequence[str] = ()) -> Planned:
 
 
 __all__ = ["INJECTORS", "InjectContext", "Injection", "Injector", "NoTarget", "Planned", "inject", "injector"]
+
+
+def _load_area_injectors() -> None:
+    """Import ``injectors_<area>.py`` modules next to this one: each registers its injectors."""
+    import importlib
+    import pkgutil
+
+    import tests.samples as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("injectors_"):
+            importlib.import_module(f"{package.__name__}.{info.name}")
+
+
+_load_area_injectors()
