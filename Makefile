@@ -20,8 +20,10 @@ lint: $(TSTAMP)
 	$(BIN)/ruff check addin tests bench scripts
 	$(BIN)/ruff format --check addin tests bench scripts
 
-bench: $(STAMP)
+bench: $(TSTAMP)
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_udfs.py
+	$(BIN)/python bench/bench_ribbon.py
 
 system-deps:
 	@scripts/ensure-system-deps
