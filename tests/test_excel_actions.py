@@ -491,3 +491,15 @@ def test_a_live_engine_takes_back_what_it_wrote(monkeypatch: pytest.MonkeyPatch)
         journal.notes.append(("整改台账", "I9"))
         raise OSError("Excel stopped responding")
     assert taken_back == [marks.MarkState(notes=[("整改台账", "I9")], findings_sheet=True)]
+
+
+def test_file_payload_sends_what_the_workbook_payload_sends(sample: Path) -> None:
+    """The benchmark's fast payload (calamine) carries the same values as the openpyxl one."""
+    from tests.helpers.remote import file_payload
+
+    slow, fast = book_payload(openpyxl.load_workbook(sample), str(sample)), file_payload(sample)
+    assert [s["name"] for s in fast["sheets"]] == [s["name"] for s in slow["sheets"]]
+    for a, b in zip(fast["sheets"], slow["sheets"], strict=True):
+        typed = [[(type(v), v) for v in row] for row in a["values"]]
+        assert typed == [[(type(v), v) for v in row] for row in b["values"]], a["name"]
+        assert a["visibility"] == b["visibility"]

@@ -70,8 +70,12 @@ def sheet_values(sheet: xw.Sheet) -> list[list[object]]:
     last = sheet.used_range.last_cell
     block = sheet.range((1, 1), (last.row, last.column))
     values = block.options(ndim=2, chunksize=READ_CHUNK_ROWS, err_to_str=True).value
-    cells = [[normalise(v) for v in row] for row in values]
+    as_is = _AS_IS  # most cells are text or floats already: keep the per-cell cost to a type lookup
+    cells = [[v if type(v) in as_is else normalise(v) for v in row] for row in values]
     return cells if any(v != "" for row in cells for v in row) else []
+
+
+_AS_IS = frozenset({str, float, bool, dt.date})
 
 
 def normalise(value: object) -> object:

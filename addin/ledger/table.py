@@ -69,6 +69,7 @@ class Column:
     col: int  # 1-based Excel column
     header: str  # the header text as it stands in the sheet (leaf)
     unit: str | None  # effective unit: from the header's brackets, else the field default
+    unit_stated: bool = False  # the header (or its group header) names the unit
 
     @property
     def letter(self) -> str:
@@ -91,9 +92,7 @@ class LedgerTable:
     origin_rows: dict[str, np.ndarray]  # 1-based row where each value physically stands
     layout: SheetLayout
     metadata: dict[str, str] = field(default_factory=dict)
-    implied: dict[str, np.ndarray] = field(
-        default_factory=dict
-    )  # field -> bool mask of values taken from section rows
+    implied: dict[str, np.ndarray] = field(default_factory=dict)  # field -> bool mask of values taken from section rows
 
     @property
     def kind(self) -> str:
@@ -166,12 +165,17 @@ def _take(value: Any, index: np.ndarray, n: int) -> Any:
     return value
 
 
-def _unit(f: FieldDef, column: HeaderColumn) -> str | None:
+def header_unit(column: HeaderColumn) -> str | None:
+    """The unit the header itself states, in its own cell or a group header above ("收入情况（元）")."""
     for text in reversed(column.path):
         word = bracket_unit(text)
         if word in _UNIT_WORDS:
             return _UNIT_WORDS[word]
-    return f.unit
+    return None
+
+
+def _unit(f: FieldDef, column: HeaderColumn) -> str | None:
+    return header_unit(column) or f.unit
 
 
 def ledger_year(metadata: dict[str, str], title: str, today: dt.date) -> int:
@@ -209,7 +213,9 @@ def build_table(
     implied: dict[str, np.ndarray] = {}
     for key, hc in match.columns.items():
         f = ledger.field(key)
-        columns[key] = Column(field=f, col=hc.col + 1, header=hc.leaf.strip(), unit=_unit(f, hc))
+        columns[key] = Column(
+            field=f, col=hc.col + 1, header=hc.leaf.strip(), unit=_unit(f, hc), unit_stated=header_unit(hc) is not None
+        )
         values = layout.cell_values(hc.col, rows0) if len(rows0) else np.empty(0, dtype=object)
         if f.carry_down:
             values = _carry_down(values)
@@ -313,8 +319,6 @@ def _section_label(text: str) -> str:
     import re
 
     s = header_key(text)
-    s = re.sub(
-        r"^(?:[一二三四五六七八九十]{1,3}[、.]|第[一二三四五六七八九十\d]{1,3}[组部分类项章节])", "", s
-    )
+    s = re.sub(r"^(?:[一二三四五六七八九十]{1,3}[、.]|第[一二三四五六七八九十\d]{1,3}[组部分类项章节])", "", s)
     s = re.sub(r"(?:方面)?(?:问题)?(?:共?\d+项)?$", "", s)
     return s

@@ -31,11 +31,13 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # before xlwings registers its engines
 
 import openpyxl
+import python_calamine as calamine
 import xlwings as xw
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
@@ -74,6 +76,8 @@ def js_value(value: object) -> object:
     if isinstance(value, str) and value.startswith("="):
         link = HYPERLINK.match(value)
         return link.group(2).replace('""', '"') if link else ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)  # JSON.stringify(1.0) is "1": whole numbers arrive as ints
     if isinstance(value, bool | int | float | str):
         return value
     return ""  # array formulas and other objects: their (unknown) result
@@ -89,17 +93,10 @@ def book_payload(wb: openpyxl.Workbook, name: str) -> dict[str, Any]:
             values = [[js_value(c.value) for c in row] for row in ws.iter_rows(min_row=1, min_col=1)]
         sheets.append(
             {
-                "name": ws.title,
+                **_empty_sheet(ws.title),
                 "values": values,
-                "pictures": [],
-                "tables": [],
-                "shapes": [],
-                "charts": [],
                 "notes": [{"address": c.coordinate} for row in ws.iter_rows() for c in row if c.comment],
-                "notes_supported": True,
-                "print_area": None,
                 "show_gridlines": ws.sheet_view.showGridLines is not False,
-                "pivot_tables": [],
                 "visibility": VISIBILITY[ws.sheet_state],
             }
         )
@@ -123,6 +120,70 @@ def book_payload(wb: openpyxl.Workbook, name: str) -> dict[str, Any]:
         "names": names,
         "sheets": sheets,
     }
+
+
+def file_payload(path: Path) -> dict[str, Any]:
+    """The payload for a workbook file, read with python-calamine: values and visibility only (no notes).
+
+    For big files: openpyxl's load of a county workbook takes tens of minutes (its
+    merged-range bookkeeping is quadratic), calamine's a few seconds.
+    """
+    book = calamine.CalamineWorkbook.from_path(str(path))
+    sheets = []
+    try:
+        for meta in book.sheets_metadata:
+            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+                continue
+            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            width = max((len(r) for r in rows), default=0)
+            values = [[js_value(v) for v in r] + [""] * (width - len(r)) for r in rows] or [[""]]
+            visibility = _calamine_visibility(meta.visible)
+            sheets.append({**_empty_sheet(meta.name), "values": values, "visibility": visibility})
+    finally:
+        book.close()
+    return {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "book": {"name": str(path), "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": sheets,
+    }
+
+
+def _calamine_visibility(visible: object) -> str:
+    if visible == calamine.SheetVisibleEnum.Visible:
+        return "Visible"
+    return "Hidden" if visible == calamine.SheetVisibleEnum.Hidden else "VeryHidden"
+
+
+def _empty_sheet(name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "values": [[""]],
+        "pictures": [],
+        "tables": [],
+        "shapes": [],
+        "charts": [],
+        "notes": [],
+        "notes_supported": True,
+        "print_area": None,
+        "show_gridlines": True,
+        "pivot_tables": [],
+        "visibility": "Visible",
+    }
+
+
+def shadow_workbook(payload: dict[str, Any]) -> openpyxl.Workbook:
+    """An openpyxl workbook with the payload's sheets (names and visibility) but no values.
+
+    Enough to replay actions that add sheets, rules and notes onto a workbook too big
+    to load with openpyxl.
+    """
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet in payload["sheets"]:
+        wb.create_sheet(sheet["name"]).sheet_state = SHEET_STATE[sheet["visibility"]]
+    return wb
 
 
 # --------------------------------------------------------------------------- actions → workbook

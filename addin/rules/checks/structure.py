@@ -161,8 +161,8 @@ def money_unit_mix(rule: Rule, ctx: Context) -> Hits:
     header_row = table.header_rows[-1] if table.header_rows else 1
     places = []
     for key, column in table.columns.items():
-        if column.field.type != "money" or column.unit != column.field.unit:
-            continue  # the header states its unit
+        if column.field.type != "money" or column.unit_stated:
+            continue  # the header (or its group header) states its unit
         if any(u in column.header for u in ("元", "万")):
             continue
         values = table.values(key)
