@@ -141,7 +141,7 @@ def cli_findings(path: Path) -> list:
     return check_book(path, settings=load_settings(near=path), today=dt.date.fromisoformat(AS_OF))[1]
 
 
-def coloured_cells(wb: openpyxl.Workbook) -> dict[tuple[str, str], str]:
+def coloured_cells(wb: openpyxl.Workbook) -> dict[tuple[str, str], tuple[str, str]]:
     """Which cells our conditional formats colour, and with which fill, evaluated from ``_zhenggai``."""
     flags = wb[marks.FLAGS_SHEET]
     out: dict[tuple[str, str], str] = {}
@@ -158,7 +158,10 @@ def coloured_cells(wb: openpyxl.Workbook) -> dict[tuple[str, str], str]:
                         for col in range(rng.min_col, rng.max_col + 1):
                             if flags.cell(row, first_flag_col + col - shift - 1).value == flag:
                                 assert (ws.title, cell_address(row, col)) not in out, "two rules colour one cell"
-                                out[(ws.title, cell_address(row, col))] = rule.dxf.fill.bgColor.rgb
+                                out[(ws.title, cell_address(row, col))] = (
+                                    rule.dxf.fill.bgColor.rgb,
+                                    rule.dxf.font.color.rgb,
+                                )
     return out
 
 
@@ -200,7 +203,9 @@ def test_marks_colour_exactly_the_flagged_cells(sample: Path) -> None:
     wb = openpyxl.load_workbook(sample)
     press(wb, "check_ledgers", sample)
     want = {
-        (m.sheet, cell_address(m.row, m.column)): "FFFFC7CE" if str(m.severity) == "error" else "FFFFEB9C"
+        (m.sheet, cell_address(m.row, m.column)): ("FFFFC7CE", "FF9C0006")
+        if str(m.severity) == "error"
+        else ("FFFFEB9C", "FF9C5700")
         for m in cell_marks(cli_findings(sample))
     }
     assert ("整改台账", "I9") in want and ("家庭成员", "E6") in want

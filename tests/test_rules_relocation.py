@@ -225,7 +225,7 @@ def test_rl_city_purchase_luxury_or_oversize(tmp_path: Path) -> None:
         row(seq="4", decoration="豪华装修"),  # not a purchase: BQ-05 does not apply
     )
     assert checked.cells("RL-PURCHASE-LUXURY") == {cell("decoration", 2)}
-    assert checked.cells("RL-PURCHASE-OVERSIZE") == {cell("area", 3)}
+    assert checked.cells("RL-PURCHASE-OVERSIZE") == {cell("mode_detail", 3)}
     assert checked.by_rule("RL-PURCHASE-OVERSIZE")[0].message == "进城购房超标或奢华装修，一律不认可（人均30.0㎡）"
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from addin import __version__
 from addin.check import check_book
-from addin.excel import marks, messages
+from addin.excel import com, marks, messages
 from addin.excel.book import book_file, read_book
 from addin.excel.findings_sheet import write_findings_sheet
 from addin.report.findings import cell_marks, findings_rows
@@ -57,7 +57,7 @@ def check_ledgers(book: xw.Book) -> None:
     state = marks.read_state(book)
     rows = findings_rows(findings)
     plan = marks.plan_marks(book, cell_marks(findings), state)
-    with marks.all_or_nothing(book) as journal:
+    with com.quiet_screen(book), marks.all_or_nothing(book) as journal:
         marks.remove_marks(book, state)
         results = write_findings_sheet(book, rows, journal)
         marks.write_marks(book, plan, journal)
@@ -83,7 +83,8 @@ def clear_marks(book: xw.Book) -> None:
     if state.empty:
         messages.show(book, messages.NOTHING_TO_CLEAR)
         return
-    removed = marks.remove_marks(book, state)
+    with com.quiet_screen(book):
+        removed = marks.remove_marks(book, state)
     messages.show(
         book,
         messages.cleared(

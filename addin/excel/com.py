@@ -15,6 +15,7 @@ import contextlib
 import logging
 import re
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from addin.ledger.workbook import Merge
@@ -89,6 +90,29 @@ def discard_actions(book: xw.Book, keep: int) -> bool:
     except Exception:
         return False
     return True
+
+
+# --------------------------------------------------------------------------- screen updating
+@contextlib.contextmanager
+def quiet_screen(book: xw.Book) -> Iterator[None]:
+    """Turn Excel's screen updating off while writing (many calls through COM), then back on.
+
+    Only on a live desktop engine: the remote engine would queue it as two more
+    actions for nothing, since its client applies every write in one batch anyway.
+    """
+    if not is_com(book):
+        yield
+        return
+    app = book.app
+    try:
+        app.screen_updating = False
+    except Exception:
+        log.debug("screen_updating failed", exc_info=True)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            app.screen_updating = True
 
 
 # --------------------------------------------------------------------------- freeze panes

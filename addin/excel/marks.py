@@ -56,8 +56,9 @@ FLAG_ERROR, FLAG_WARNING = 2, 1
 STYLES: dict[int, tuple[str, str]] = {FLAG_ERROR: ("#FFC7CE", "#9C0006"), FLAG_WARNING: ("#FFEB9C", "#9C5700")}
 """Flag → (fill, font colour): Excel's own "light red fill with dark red text" and its yellow twin."""
 
-NOTE_LIMIT = 1000
-"""At most this many notes per run: each note is one call on COM, and every reason is in 检查结果 anyway."""
+NOTE_LIMIT = 500
+"""At most this many notes per run: each costs a few calls through COM, and every reason is in 检查结果 anyway."""
+WRITE_CHUNK_ROWS = 10_000
 NOTE_MAX_CHARS = 255
 NOTE_HEADER = "整改助手检查："
 
@@ -262,7 +263,7 @@ def write_marks(book: xw.Book, plan: MarkPlan, journal: MarkState) -> None:
     flags.range((1, 1), (len(index), len(INDEX_HEADER))).number_format = "@"
     flags.range((1, 1)).value = index
     for sf in plan.sheets:
-        flags.range((sf.area.first_row, sf.area.flag_col)).value = sf.values
+        flags.range((sf.area.first_row, sf.area.flag_col)).options(chunksize=WRITE_CHUNK_ROWS).value = sf.values
     sheets = {s.name: s for s in book.sheets}
     for sf in plan.sheets:
         area = sf.area

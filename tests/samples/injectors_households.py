@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -104,12 +105,13 @@ def households(
     protected = _others(ctx)
     found: list[tuple[SheetPlan, Record]] = []
     lacking: dict[int, tuple[SheetPlan, list[tuple[SheetPlan, Record]]]] = {}
+    keys = {id(plan): _keys(plan) for plan in ctx.plans}
     for plan, rec in ctx.records(HH):
         if rec.rid in ctx.used or rec.raw or id(rec.ref) in protected:
             continue
         if any(m.rid in ctx.used or m.raw for m in rec.members):
             continue
-        missing = [k for k in need if k not in _keys(plan)]
+        missing = [k for k in need if k not in keys[id(plan)]]
         if any(k not in ADDABLE for k in missing) or not (where is None or where(plan, rec)):
             continue
         if missing:
@@ -172,20 +174,6 @@ def set_business(rec: Record, business: int) -> None:
     settle(rec)
 
 
-def doudi(rec: Record) -> bool:
-    return _attr(rec) in ("低保", "特困供养")
-
-
-def transfer_share(rec: Record) -> float:
-    return _n(rec.values.get("inc_transfer")) / rec.values["inc_total"]
-
-
-def plausible(rec: Record) -> bool:
-    """No income warning of its own: above the monitoring line (兜底户 exempt), transfers under half."""
-    pc = rec.values["inc_pc"]
-    return (pc >= MONITORING_LINE + 50 or doudi(rec)) and 500 < pc <= 30000 and transfer_share(rec) < 0.48
-
-
 # ---------------------------------------------------------------- columns the generator does not write
 def insert_col(plan: SheetPlan, col: Col, *, before: str | None = None, after: str | None = None) -> None:
     keys = [c.key for c in plan.cols]
@@ -235,10 +223,10 @@ def ensure_cols(plan: SheetPlan, keys: Iterable[str]) -> None:
             continue
         header, kind, anchor, group_of = ADDABLE[key]
         where, other = anchor.split(":")
-        like = _like(plan, group_of) if group_of else Col(key, header)
-        if kind == "money":
-            header = _money_header(header, like)
-        col = Col(key, header, kind, group=like.group, top=like.top, household=True, total=kind == "money")
+        group, top = (_like(plan, group_of).group, _like(plan, group_of).top) if group_of else (None, None)
+        if kind == "money" and not (group or top):
+            header += "（元）"
+        col = Col(key, header, kind, group=group, top=top, household=True, total=kind == "money")
         if where == "after":
             insert_col(plan, col, after=other)
         else:
@@ -250,8 +238,8 @@ def ensure_inc_total(plan: SheetPlan) -> None:
     if "inc_total" in _keys(plan):
         return
     net = _like(plan, "inc_net")
-    col = Col("inc_total", _money_header("家庭总收入", net), "money", group=net.group, top=net.top, household=True)
-    col.total = True
+    header = _money_header("家庭总收入", net)
+    col = Col("inc_total", header, "money", group=net.group, top=net.top, household=True, total=True)
     insert_col(plan, col, before="inc_net")
 
 
@@ -272,8 +260,8 @@ def ensure_history(plan: SheetPlan, ctx: InjectContext, rigid: bool = False) -> 
         for rec in plan.records:
             history(rec, ctx)
     if rigid and "rigid_expense" not in _keys(plan):
-        col = Col("rigid_expense", _money_header("合规自付支出", pc), "money", group=pc.group, top=pc.top)
-        col.household = True
+        header = _money_header("合规自付支出", pc)
+        col = Col("rigid_expense", header, "money", group=pc.group, top=pc.top, household=True)
         insert_col(plan, col, after="prev2_inc_pc")
         for rec in plan.records:
             rec.values["rigid_expense"] = ctx.rng.choice((None, 0, 0, 200, 450, 800, 1200, 1800, 2600))
@@ -283,7 +271,11 @@ def ensure_land(plan: SheetPlan, ctx: InjectContext) -> None:
     """耕地, 有效灌溉 and 林地面积 (亩) before 住房面积: small hill-country holdings."""
     if "land_farm" in _keys(plan):
         return
-    for label, key in (("耕地面积（亩）", "land_farm"), ("有效灌溉面积（亩）", "land_irrigated"), ("林地面积（亩）", "land_forest")):
+    for label, key in (
+        ("耕地面积（亩）", "land_farm"),
+        ("有效灌溉面积（亩）", "land_irrigated"),
+        ("林地面积（亩）", "land_forest"),
+    ):
         insert_col(plan, Col(key, label, "num", household=True), before="house_area")
     for rec in plan.records:
         farm = round(ctx.rng.uniform(0.6, 6.0), 1)
@@ -621,9 +613,7 @@ def exit_not_signed(ctx: InjectContext) -> Planned:
 @injector("HH-EXIT-PROCEDURE-ORDER")
 def exit_procedure_order(ctx: InjectContext) -> Planned:
     """公告 dated before the 公示, or the 民主评议 after the 公示 began."""
-    plan, rec = pick(
-        ctx, "HH-EXIT-PROCEDURE-ORDER", households(ctx, ["eval_date", "publicity_date", "announce_date"])
-    )
+    plan, rec = pick(ctx, "HH-EXIT-PROCEDURE-ORDER", households(ctx, ["eval_date", "publicity_date", "announce_date"]))
     v = rec.values
     if ctx.rng.random() < 0.5:
         v["announce_date"] = v["publicity_date"] - dt.timedelta(days=ctx.rng.randint(2, 12))
@@ -765,12 +755,10 @@ def exited_below_line(ctx: InjectContext) -> Planned:
 
     def ok(plan: SheetPlan, rec: Record) -> bool:
         v = rec.values
-        return (
-            _attr(rec) == "一般"
-            and not _n(v["inc_wage"])
-            and isinstance(v.get("exit_year"), int)
-            and business_for(rec, target(rec)) is not None
-        )
+        if _attr(rec) != "一般" or _n(v["inc_wage"]) or not isinstance(v.get("exit_year"), int):
+            return False
+        business = business_for(rec, target(rec))  # and transfers under half the income (RISK-02)
+        return business is not None and _n(v["inc_transfer"]) < 0.45 * (business + _n(v["inc_property"]))
 
     plan, rec = pick(ctx, "HH-EXITED-BELOW-LINE", households(ctx, ["inc_pc", "exit_year", "exit_status"], ok))
     set_business(rec, business_for(rec, target(rec)) or 0)
@@ -874,7 +862,7 @@ def transfer_parts_exceed(ctx: InjectContext) -> Planned:
         if key is None:
             return False
         v = rec.values
-        return (v["inc_net"] - v[key]) / v["hh_size"] >= MONITORING_LINE + 50 or doudi(rec)
+        return (v["inc_net"] - v[key]) / v["hh_size"] >= MONITORING_LINE + 50
 
     plan, rec = pick(ctx, "HH-TRANSFER-PARTS-EXCEED", households(ctx, ["inc_transfer", *TRANSFER_PARTS], ok))
     key = _part(rec)
@@ -919,7 +907,9 @@ def negative_money(ctx: InjectContext) -> Planned:
         v = rec.values
         rest = _n(v["inc_wage"]) + _n(v["inc_property"]) - 2000
         transfer = _n(v["inc_transfer"])
-        return _n(v["inc_wage"]) > 0 and (rest + transfer) / v["hh_size"] >= MONITORING_LINE + 50 and transfer < 0.9 * rest
+        return (
+            _n(v["inc_wage"]) > 0 and (rest + transfer) / v["hh_size"] >= MONITORING_LINE + 50 and transfer < 0.9 * rest
+        )
 
     plan, rec = pick(ctx, "HH-NEGATIVE-MONEY", households(ctx, ["inc_business", "exp_business"], ok))
     rec.values["inc_business"] = -float(ctx.rng.randrange(600, 2000, 50))
@@ -951,31 +941,27 @@ def helper_overloaded(ctx: InjectContext) -> Planned:
         for r in recs:
             if r.values.get("helper") and "helper" not in r.raw:
                 by_helper.setdefault(r.values["helper"], []).append(r)
+        free = [r for r in recs if r.values.get("helper") and r.rid not in ctx.used and not r.raw]
+        free = [r for r in free if id(r.ref) not in protected]
+        free_of = Counter(r.values["helper"] for r in free)
         for name, mine in by_helper.items():
-            if any(r.rid in ctx.used for r in mine):
-                continue
-            free = [
-                r
-                for r in recs
-                if r.values.get("helper") not in (None, name)
-                and r.rid not in ctx.used
-                and not r.raw
-                and id(r.ref) not in protected
-            ]
-            free.sort(key=lambda r: r.values.get("village") != mine[0].values.get("village"))
-            if len(mine) + len(free) >= 6:
+            if not any(r.rid in ctx.used for r in mine) and len(mine) + len(free) - free_of[name] >= 6:
                 options.append((plan, mine, free))
     if not options:
         raise NoTarget("HH-HELPER-OVERLOADED: no sheet with enough households")
     plan, mine, free = options[ctx.rng.randrange(len(options))]
-    moved = free[: 6 - len(mine)]
+    name, village = mine[0].values["helper"], mine[0].values.get("village")
+    others = sorted((r for r in free if r.values["helper"] != name), key=lambda r: r.values.get("village") != village)
+    moved = others[: 6 - len(mine)]
     for rec in moved:
         for key in ("helper", "helper_unit", "helper_phone"):
             rec.values[key] = mine[0].values.get(key)
-    every = [r for r in plan.records if r in mine or r in moved]
+    chosen = {r.rid for r in (*mine, *moved)}
+    every = [r for r in plan.records if r.rid in chosen]
     for rec in every:
         ctx.used.add(rec.rid)
-    return Planned("HH-HELPER-OVERLOADED", plan, every[0], "helper", taint=[every[0], *moved, *visits_of(ctx, moved)])
+    first = every[0]  # the rule reports the helper's first row
+    return Planned("HH-HELPER-OVERLOADED", plan, first, "helper", taint=[first, *moved, *visits_of(ctx, moved)])
 
 
 @injector("HH-NO-BANK")
@@ -1026,7 +1012,7 @@ def risk_transfer_dependent(ctx: InjectContext) -> Planned:
         if b < 600:
             return None
         net = _n(v["inc_transfer"]) + _n(v["inc_property"]) + b - round(b * 0.2)
-        return int(b) if net / v["hh_size"] >= MONITORING_LINE + 50 or doudi(rec) else None
+        return int(b) if net / v["hh_size"] >= MONITORING_LINE + 50 else None
 
     def ok(plan: SheetPlan, rec: Record) -> bool:
         return not _n(rec.values["inc_wage"]) and business(rec, 0.6) is not None

@@ -124,15 +124,23 @@ def _insert_after(plan: SheetPlan, anchor: Record, new: Record) -> None:
 
 def _roster(ctx: InjectContext, hh: Household) -> tuple[SheetPlan, Record] | None:
     """The household's row of a roster sheet (one row per household, or its first member row)."""
-    for plan, rec in ctx.records("households"):
-        if rec.ref is hh:
-            return plan, rec
-    return None
+    index = getattr(ctx, "_logs_roster", None)
+    if index is None:
+        index = {id(rec.ref): (plan, rec) for plan, rec in ctx.records("households")}
+        ctx._logs_roster = index  # type: ignore[attr-defined]
+    return index.get(id(hh))
 
 
 def _member_rows(ctx: InjectContext, hh: Household) -> list[Record]:
     """Rows of a separate 人员 sheet that belong to the household."""
-    return [r for _, r in ctx.records("members") if r.values.get("_parent") is None and r.ref in hh.members]
+    index = getattr(ctx, "_logs_members", None)
+    if index is None:
+        index = {}
+        for _, r in ctx.records("members"):
+            if r.values.get("_parent") is None:
+                index.setdefault(id(r.ref), []).append(r)
+        ctx._logs_members = index  # type: ignore[attr-defined]
+    return [r for p in hh.members for r in index.get(id(p), ())]
 
 
 def _month_add(d: dt.date, months: int) -> dt.date:
@@ -473,13 +481,16 @@ def vs_cross_township(ctx: InjectContext) -> Planned:
         for h in hs
         if h.unit.startswith("县") and len(h.households) <= 4 and not any(w in h.title for w in TEAM_WORDS)
     ]
-    households = {id(h): h for r in rows if (h := _hh(r)) is not None}.values()
+    households = list({id(h): h for r in rows if (h := _hh(r)) is not None}.values())
+    ctx.rng.shuffle(helpers)
     options = []
-    for x in helpers:
+    for x in helpers:  # the first helper (in random order) who can take a household of another township
         mine = [r for hh in x.households for r in homes.get(hh.hh_no, ()) if r.rid not in ctx.used]
         mine = [r for r in mine if _recent_in_person(ctx, r) and not r.raw]
         if mine:
-            options += [(x, mine[0], hh) for hh in households if hh.township != x.township and home_free(hh)]
+            options = [(x, mine[0], hh) for hh in households if hh.township != x.township and home_free(hh)]
+        if options:
+            break
     x, there, hh = _pick(ctx, options, rule)
     _, rrec = _roster(ctx, hh)  # type: ignore[misc]
     rrec.values.update({"helper": x.name, "helper_unit": x.unit, "helper_phone": x.phone})
@@ -882,6 +893,8 @@ def ln_borrower_not_poor(ctx: InjectContext) -> Planned:
 
     The roster gets a 户类型 column (脱贫户 for every other household) and this
     household's 贫困户属性 and 脱贫状态 are cleared; the loan ledger still lists the loan.
+    A roster of fewer than 20 households is preferred: on a larger one, a 户类型 column
+    without any 监测户 makes RISK-MONITOR-SHARE warn about the sheet.
     """
     rule = "LN-BORROWER-NOT-POOR"
     moved = {r.values.get("hh_no") for _, r in ctx.records("relocation")}
@@ -895,7 +908,14 @@ def ln_borrower_not_poor(ctx: InjectContext) -> Planned:
             return False
         return all(m.rid not in ctx.used for m in _member_rows(ctx, hh) + found[1].members)
 
-    plan, rec = _loan(ctx, rule, ok)
+    def small(r: Record) -> bool:  # under RISK-MONITOR-SHARE's 20 rows: a 户类型 column alone does not trip it
+        found = _roster(ctx, r.ref["_hh"])
+        return found is not None and sum(x.values.get("_kind") == "households" for x in found[0].records) < 20
+
+    try:
+        plan, rec = _loan(ctx, rule, lambda r: ok(r) and small(r))
+    except NoTarget:
+        plan, rec = _loan(ctx, rule, ok)
     hh: Household = rec.ref["_hh"]
     rplan, rrec = _roster(ctx, hh)  # type: ignore[misc]
     _add_col(rplan, Col("hh_type", "户类型", "enum", household=True), after="exit_status")
@@ -1156,7 +1176,7 @@ def rl_purchase_oversize(ctx: InjectContext) -> Planned:
     pc = ctx.rng.choice((30, 32, 35))
     rec.values["area"] = rec.values["persons"] * pc
     rec.values["area_pc"] = pc
-    return Planned("RL-PURCHASE-OVERSIZE", plan, rec, "area", taint=[rec])
+    return Planned("RL-PURCHASE-OVERSIZE", plan, rec, "mode_detail", taint=[rec])
 
 
 @injector("RL-SCATTERED-SHARE")
