@@ -61,7 +61,8 @@ def test_injection_is_reported_at_its_cell(rule: str, checked: tuple[Sample, Any
     hits = [f for f in findings if _matches(f, injection)]
     near = [(f.rule, f.cell, f.message) for f in findings if f.sheet == injection.sheet and f.row == injection.row]
     assert hits, (injection, near)
-    strays = [(f.sheet, f.cell, f.message) for f in findings if f.rule == rule and (f.sheet, f.row) in _clean(sample)]
+    clean = _clean(sample)
+    strays = [(f.sheet, f.cell, f.message) for f in findings if f.rule == rule and (f.sheet, f.row) in clean]
     assert not strays, strays
 
 

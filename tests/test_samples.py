@@ -185,7 +185,7 @@ def test_samples_cover_the_layouts() -> None:
 # ---------------------------------------------------------------- (c) a medium county
 def test_medium_county_has_only_injected_errors(tmp_path: Path) -> None:
     sample = build_county_workbook(
-        tmp_path / "county.xlsx", households=300, seed=11, problems=80, inject_rules=sorted(INJECTORS)
+        tmp_path / "county.xlsx", households=500, seed=13, problems=80, inject_rules=sorted(INJECTORS)
     )
     ledgers, findings = check_book(sample.path, settings=Settings(), today=AS_OF)
     found = {(t.sheet, t.kind) for t in ledgers.tables}

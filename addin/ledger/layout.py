@@ -153,9 +153,8 @@ def find_header(sheet: RawSheet, known: Callable[[str], bool]) -> tuple[list[int
             break
         header.insert(0, r)
     below = best + 1
-    if below < len(grid):
-        if _is_column_number_row([sheet.value(below, c) for c in range(sheet.n_cols)]):
-            header.append(below)
+    if below < len(grid) and _is_column_number_row([sheet.value(below, c) for c in range(sheet.n_cols)]):
+        header.append(below)
     columns = _header_columns(sheet, grid, header)
     return header, columns
 

@@ -206,7 +206,18 @@ def build_samples(out_dir: Path, *, seed: int = 7, as_of: dt.date = AS_OF) -> li
         _jianchanghe(out_dir / "箭厂河乡花名册.xlsx", random.Random(seed + 1), as_of),
         _departments(out_dir / "县直部门整改台账.xlsx", random.Random(seed + 2), as_of),
         _finance(out_dir / "金融与搬迁台账.xlsx", random.Random(seed + 3), as_of),
+        _county(out_dir / "全县综合台账（问题示例）.xlsx", as_of),
     ]
+
+
+def _county(path: Path, as_of: dt.date) -> Sample:
+    """A whole county in one workbook (17 townships' rosters, visits, loans, relocation, problems) with one
+    deliberate instance of every problem an injector knows: the demo shows each rule at work."""
+    from tests.samples.injectors import INJECTORS
+
+    return build_county_workbook(
+        path, households=400, seed=11, problems=80, as_of=as_of, inject_rules=sorted(INJECTORS)
+    )
 
 
 def _shawo(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
