@@ -40,7 +40,7 @@ def summary_lines(run: CheckRun, *, top_rules: int = 12) -> list[str]:
         lines.append("按规则统计：")
         titles = {f.rule: f.message for f in findings}
         for rule, n in Counter(f.rule for f in findings).most_common(top_rules):
-            lines.append(f"  {rule:<22} {n:>6} 条  例：{titles[rule][:40]}")
+            lines.append(f"  {rule:<30} {n:>6} 条  例：{titles[rule][:40]}")
         rest = len(Counter(f.rule for f in findings)) - top_rules
         if rest > 0:
             lines.append(f"  …… 另有 {rest} 条规则的结果见 JSON 报告或标注副本")
