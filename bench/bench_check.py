@@ -1,7 +1,8 @@
 """Benchmark: `zhenggai check` on a county-sized workbook.
 
 Builds (once, cached under bench/out/) a synthetic county workbook of 30,000
-households, ~100,000 members, 20,000 visits and 500 problems, then times one full
+households, ~100,000 members, 20,000 visits and 500 problems, with one deliberate
+instance of every injectable problem (so the copy has marks), then times one full
 check in stages: read (calamine + layout + normalisation), check (all rules),
 write (annotated copy). The floor is a bare python-calamine read of the same
 file, measured in the same run, so the ratio survives noisy machines. Peak memory
@@ -25,11 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import python_calamine  # noqa: E402
-from tests.samples.generator import build_county_workbook  # noqa: E402
 
 from addin.check import FileResult, Timings, check_book  # noqa: E402
 from addin.report.annotate import write_checked_copy  # noqa: E402
 from addin.settings import Settings  # noqa: E402
+from tests.samples.generator import build_county_workbook  # noqa: E402
+from tests.samples.injectors import INJECTORS  # noqa: E402
 
 AS_OF = dt.date(2024, 7, 17)
 
@@ -63,11 +65,16 @@ def main() -> int:
 
     cache = ROOT / "bench" / "out"
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"county-{args.households}-{args.visits}-{args.problems}.xlsx"
+    path = cache / f"county-{args.households}-{args.visits}-{args.problems}-injected.xlsx"
     if not path.exists():
         t0 = time.perf_counter()
         build_county_workbook(
-            path, households=args.households, visits=args.visits, problems=args.problems, seed=1
+            path,
+            households=args.households,
+            visits=args.visits,
+            problems=args.problems,
+            seed=1,
+            inject_rules=sorted(INJECTORS),  # one instance of every problem: the write stage has marks to place
         )
         print(f"built {path.name} in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.1f} MB)")
 

@@ -159,6 +159,20 @@ def find_header(sheet: RawSheet, known: Callable[[str], bool]) -> tuple[list[int
     return header, columns
 
 
+def _value_grid(rows: list[list[object]], first_col: int, width: int) -> np.ndarray:
+    """The table's columns of ``rows`` as a 2-D object array ("" where a row is short)."""
+    if rows and all(len(r) == len(rows[0]) for r in rows) and len(rows[0]) >= first_col + width:
+        whole = np.empty((len(rows), len(rows[0])), dtype=object)  # calamine's grids are rectangular: one copy
+        whole[:] = rows
+        return whole[:, first_col : first_col + width].copy()
+    grid = np.empty((len(rows), width), dtype=object)
+    grid[:] = ""
+    for i, row in enumerate(rows):
+        part = row[first_col : first_col + width]
+        grid[i, : len(part)] = part
+    return grid
+
+
 def _is_column_number_row(values: list[object]) -> bool:
     """A row numbering the columns under the header: "1 2 3 …", "A B C …", "(1) (2) …" (text or numbers)."""
     cells = [v for v in values if v not in ("", None)]
@@ -227,12 +241,8 @@ def analyse(
     title = next((t for t in above if len(t) >= 4 and not any(p.search(t) for p in _META_PATTERNS.values())), "")
 
     start = header_rows[-1] + 1
-    block = [row[first_col : last_col + 1] for row in sheet.cells[start:]]
-    n = len(block)
-    grid = np.empty((n, width), dtype=object)
-    grid[:] = ""
-    for i, row in enumerate(block):
-        grid[i, : len(row)] = row
+    grid = _value_grid(sheet.cells[start:], first_col, width)
+    n = len(grid)
     # Vertical merges: the value of the top cell belongs to every row of the merge.
     h_spans: dict[int, int] = {}
     origin_rows: dict[int, np.ndarray] = {}
