@@ -132,9 +132,7 @@ def check_paths(
             progress(n, len(files), path)
         result = FileResult(path=str(path))
         try:
-            result.ledgers, result.findings = check_book(
-                path, settings=settings, today=today, timings=result.timings
-            )
+            result.ledgers, result.findings = check_book(path, settings=settings, today=today, timings=result.timings)
         except InputError as exc:
             result.error = exc
         run.files.append(result)

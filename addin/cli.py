@@ -41,25 +41,15 @@ def _date(text: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="zhenggai", description="整改台账助手：检查整改台账、建档立卡户、成员、帮扶记录等台账。"
-    )
+    parser = _Parser(prog="zhenggai", description="整改台账助手：检查整改台账、建档立卡户、成员、帮扶记录等台账。")
     parser.add_argument("--version", action="version", version=f"zhenggai {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
-    check = sub.add_parser(
-        "check", help="检查台账文件或文件夹", description="检查一个或多个台账工作簿（或文件夹）。"
-    )
-    check.add_argument(
-        "inputs", nargs="+", metavar="FILE_OR_DIR", help="要检查的 .xlsx/.xlsm/.xls 文件或文件夹"
-    )
-    check.add_argument(
-        "--as-of", type=_date, metavar="DATE", help="“今天”：日期规则与年龄计算的参照日期（默认今天）"
-    )
+    check = sub.add_parser("check", help="检查台账文件或文件夹", description="检查一个或多个台账工作簿（或文件夹）。")
+    check.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="要检查的 .xlsx/.xlsm/.xls 文件或文件夹")
+    check.add_argument("--as-of", type=_date, metavar="DATE", help="“今天”：日期规则与年龄计算的参照日期（默认今天）")
     check.add_argument("--json", type=Path, metavar="REPORT.json", help="把检查结果写成 JSON 报告")
-    check.add_argument(
-        "--out", type=Path, default=Path("out"), metavar="DIR", help="标注副本输出目录（默认 out）"
-    )
+    check.add_argument("--out", type=Path, default=Path("out"), metavar="DIR", help="标注副本输出目录（默认 out）")
     check.add_argument("--no-copies", action="store_true", help="不写标注副本，只输出汇总和 JSON")
     check.add_argument("--settings", type=Path, metavar="FILE", help="设置文件（默认查找 zhenggai.json）")
     check.add_argument("--strict", action="store_true", help="发现“错误”级问题时以退出码 1 结束")

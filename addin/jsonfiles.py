@@ -58,9 +58,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
     """A short Chinese description of a schema violation."""
     kind = error.validator
     if kind == "required":
-        missing = [
-            p for p in error.validator_value if isinstance(error.instance, dict) and p not in error.instance
-        ]
+        missing = [p for p in error.validator_value if isinstance(error.instance, dict) and p not in error.instance]
         return f"缺少必填项 {', '.join(missing) or error.validator_value}"
     if kind == "additionalProperties":
         return f"有未知的键（{error.message}）"

@@ -130,14 +130,10 @@ def test_report_contract_copy_and_untouched_input(tmp_path: Path) -> None:
     jsonschema.validate(doc, load_schema("report.schema.json"))
     assert doc["as_of"] == AS_OF
     (file_entry,) = doc["files"]
-    assert file_entry["sheets"] == [
-        {"name": "整改台账", "kind": "problems", "header_rows": [5, 6], "data_rows": 2}
-    ]
+    assert file_entry["sheets"] == [{"name": "整改台账", "kind": "problems", "header_rows": [5, 6], "data_rows": 2}]
     assert [s["name"] for s in file_entry["skipped_sheets"]] == ["填表说明"]
     for finding in doc["findings"]:
-        assert finding["row"] in (8, 9) or finding["cell"] is None, (
-            finding
-        )  # never a title/section/total/footer row
+        assert finding["row"] in (8, 9) or finding["cell"] is None, finding  # never a title/section/total/footer row
 
     copy = out / "沙窝镇整改台账.checked.xlsx"
     book = python_calamine.CalamineWorkbook.from_path(str(copy))

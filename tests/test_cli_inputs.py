@@ -55,9 +55,7 @@ def run_cli(*args: str | Path) -> tuple[int, str]:
 
 def test_missing_file_is_named_and_others_still_checked(tmp_path: Path) -> None:
     good = good_book(tmp_path / "沙窝镇.xlsx")
-    code, out = run_cli(
-        "check", tmp_path / "不存在.xlsx", good, "--out", tmp_path / "out", "--as-of", "2024-07-17"
-    )
+    code, out = run_cli("check", tmp_path / "不存在.xlsx", good, "--out", tmp_path / "out", "--as-of", "2024-07-17")
     assert code == 2
     assert "文件“不存在.xlsx”：文件不存在" in out
     assert "Traceback" not in out

@@ -95,9 +95,7 @@ def test_serials_that_are_not_dates(serial: int) -> None:
     assert parse_date(serial) is UNPARSABLE
 
 
-@pytest.mark.parametrize(
-    ("serial", "expected"), [(0, dt.date(1904, 1, 1)), (60, dt.date(1904, 3, 1)), (43962, MAY_12)]
-)
+@pytest.mark.parametrize(("serial", "expected"), [(0, dt.date(1904, 1, 1)), (60, dt.date(1904, 3, 1)), (43962, MAY_12)])
 def test_1904_serials(serial: int, expected: dt.date) -> None:
     assert parse_date(serial, date1904=True).date == expected
     assert parse_date(str(serial), date1904=True).date == (expected if serial > 20000 else None)
@@ -318,9 +316,7 @@ def test_year_of(value: object, expected: int | None) -> None:
 FOUND = dt.date(2024, 3, 1)
 
 
-@pytest.mark.parametrize(
-    "word", ["立行立改", "即知即改", "立即整改", " 立行立改 ", "立行立改。", "立行立改，已完成"]
-)
+@pytest.mark.parametrize("word", ["立行立改", "即知即改", "立即整改", " 立行立改 ", "立行立改。", "立行立改，已完成"])
 def test_immediate_deadline_is_found_date_plus_days(word: str) -> None:
     deadline = parse_deadline(word, found_date=FOUND)
     assert (deadline.kind, deadline.date) == (DeadlineKind.IMMEDIATE, dt.date(2024, 3, 8))

@@ -511,9 +511,7 @@ def _random_values(rng: np.random.Generator, count: int) -> list[object]:
         month, day = int(rng.integers(0, 14)), int(rng.integers(0, 33))
         if rng.random() < 0.8:
             month, day = int(rng.integers(1, 13)), int(rng.integers(1, 29))
-        first17 = (
-            f"{prov}{rng.integers(0, 10000):04d}{year:04d}{month:02d}{day:02d}{rng.integers(0, 1000):03d}"
-        )
+        first17 = f"{prov}{rng.integers(0, 10000):04d}{year:04d}{month:02d}{day:02d}{rng.integers(0, 1000):03d}"
         if rng.random() < 0.03:
             first17 = first17[:8] + str(rng.integers(10)) * 8 + first17[16:]
         good = with_check(first17)
@@ -534,9 +532,7 @@ def _random_values(rng: np.random.Generator, count: int) -> list[object]:
         elif kind == 11:
             value = "'" + good[:6] + " " + good[6:14] + "\u3000" + good[14:].lower()
         elif kind == 12:
-            value = [float(good[:17]), int(good[:17]), f"{float(good[:17]):.5E}", good + ".0"][
-                rng.integers(4)
-            ]
+            value = [float(good[:17]), int(good[:17]), f"{float(good[:17]):.5E}", good + ".0"][rng.integers(4)]
         elif kind == 13:
             value = [None, float("nan"), "", "  "][rng.integers(4)]
         elif kind == 14:
@@ -559,9 +555,7 @@ def test_analyse_ids_agrees_with_problems_and_scalar_facts(seed):
     for i, value in enumerate(values):
         norm = normalise_id_text(value)
         assert a.text[i] == norm.text, value
-        expected = problems(
-            norm.text, today=TODAY, stored_as_number=norm.stored_as_number, disability_cert=certs[i]
-        )
+        expected = problems(norm.text, today=TODAY, stored_as_number=norm.stored_as_number, disability_cert=certs[i])
         assert a.problems_at(i) == expected, (value, certs[i])
         seen.update(expected)
         if certs[i]:

@@ -264,10 +264,7 @@ def test_codes_references_resolve() -> None:
 
 def test_codes_only_on_enum_fields() -> None:
     stray = [
-        (k, f["key"])
-        for k, d in LEDGERS.items()
-        for f in d["fields"]
-        if "codes" in f and f["type"] not in ENUM_TYPES
+        (k, f["key"]) for k, d in LEDGERS.items() for f in d["fields"] if "codes" in f and f["type"] not in ENUM_TYPES
     ]
     assert stray == []
 
@@ -332,13 +329,9 @@ def test_shared_sheet_overlaps_are_reviewed() -> None:
     overlaps: set[str] = set()
     for doc in LEDGERS.values():
         for other in doc.get("shares_sheet_with", ()):
-            mine = {
-                header_key(t): f["key"] for f in doc["fields"] for t in (f["label"], *f.get("aliases", ()))
-            }
+            mine = {header_key(t): f["key"] for f in doc["fields"] for t in (f["label"], *f.get("aliases", ()))}
             theirs = {
-                header_key(t): f["key"]
-                for f in LEDGERS[other]["fields"]
-                for t in (f["label"], *f.get("aliases", ()))
+                header_key(t): f["key"] for f in LEDGERS[other]["fields"] for t in (f["label"], *f.get("aliases", ()))
             }
             overlaps |= {h for h in mine.keys() & theirs.keys() if mine[h] != theirs[h]}
     assert overlaps == SHARED_SHEET_OVERLAPS

@@ -114,9 +114,7 @@ def sheet_parts(path: Path) -> dict[str, str]:
     out = {}
     for sheet in book.iter(f"{MAIN}sheet"):
         target = rels[sheet.get(R_ID)]
-        out[sheet.get("name")] = (
-            target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        )
+        out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
     return out
 
 
@@ -172,16 +170,12 @@ def build_ledger(path: Path) -> Path:
         # <sheetData/> instead of openpyxl's <sheetData></sheetData>
         empty = parts[EMPTY]
         m[empty] = (
-            m[empty]
-            .replace(b"<sheetData></sheetData>", b"<sheetData/>")
-            .replace(b"<sheetData />", b"<sheetData/>")
+            m[empty].replace(b"<sheetData></sheetData>", b"<sheetData/>").replace(b"<sheetData />", b"<sheetData/>")
         )
         assert b"<sheetData/>" in m[empty]
         # a worksheet written with a namespace prefix: <x:worksheet xmlns:x=...>
         text = m[parts[PREFIXED]].decode()
-        text = re.sub(r"<(/?)(?=[A-Za-z])", r"<\1x:", text).replace(
-            "<x:worksheet xmlns=", "<x:worksheet xmlns:x="
-        )
+        text = re.sub(r"<(/?)(?=[A-Za-z])", r"<\1x:", text).replace("<x:worksheet xmlns=", "<x:worksheet xmlns:x=")
         m[parts[PREFIXED]] = text.encode()
         # a picture on the roster sheet (sheet rels exist before we add notes)
         roster_part = parts[ROSTER]
@@ -337,9 +331,7 @@ def test_openpyxl_loads_the_copy_with_the_users_things_intact(copy: tuple[Path, 
     assert [str(r) for r in ws.merged_cells.ranges] == ["D5:E6"]
     assert [(str(v.sqref), v.formula1) for v in ws.data_validations.dataValidation] == [("F2:F30", '"是,否"')]
     assert new.defined_names["户数"].attr_text == "'台账'!$A$2:$A$30"
-    user_rules = [
-        (str(cf.sqref), r.operator, r.formula) for cf in ws.conditional_formatting for r in cf.rules
-    ]
+    user_rules = [(str(cf.sqref), r.operator, r.formula) for cf in ws.conditional_formatting for r in cf.rules]
     assert ("E2:E30", "greaterThan", ["200"]) in user_rules
 
 
@@ -392,9 +384,7 @@ def test_rerun_replaces_findings_sheet_in_place_and_does_not_stack_marks(
     _, first, _ = copy
     second = tmp_path / "second.xlsx"
     fewer = [m for m in MARKS if m.sheet != ROSTER]
-    write_annotated_copy(
-        first, second, new_sheets=[NewSheet("检查结果", ["新表头"], [["第二次"]])], marks=fewer
-    )
+    write_annotated_copy(first, second, new_sheets=[NewSheet("检查结果", ["新表头"], [["第二次"]])], marks=fewer)
     wb = openpyxl.load_workbook(second)
     assert wb.sheetnames == openpyxl.load_workbook(first).sheetnames
     assert [[c.value for c in row] for row in wb["检查结果"].iter_rows()] == [["新表头"], ["第二次"]]
@@ -413,9 +403,7 @@ def test_existing_sheet_of_that_name_is_replaced_where_it_stands(tmp_path: Path)
     wb.create_sheet("检查结果")["A1"] = "上次的结果"
     wb.create_sheet(SUMMARY)
     wb.save(tmp_path / "src.xlsx")
-    write_annotated_copy(
-        tmp_path / "src.xlsx", tmp_path / "dst.xlsx", new_sheets=[NewSheet("检查结果", ["新"], [])]
-    )
+    write_annotated_copy(tmp_path / "src.xlsx", tmp_path / "dst.xlsx", new_sheets=[NewSheet("检查结果", ["新"], [])])
     out = openpyxl.load_workbook(tmp_path / "dst.xlsx")
     assert out.sheetnames == [LEDGER, "检查结果", SUMMARY]
     assert out["检查结果"]["A1"].value == "新"
@@ -452,9 +440,7 @@ def test_dates_follow_a_1904_workbook(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "out.xlsx") as z:
         sheet = z.read(sheet_parts(tmp_path / "out.xlsx")["检查结果"]).decode()
     assert "<v>44028</v>" in sheet  # 45490 in the 1900 system, minus 1462 days
-    assert calamine_values(tmp_path / "out.xlsx", [LEDGER]) == calamine_values(
-        tmp_path / "mac.xlsx", [LEDGER]
-    )
+    assert calamine_values(tmp_path / "out.xlsx", [LEDGER]) == calamine_values(tmp_path / "mac.xlsx", [LEDGER])
 
 
 def test_cell_text_is_made_storable(tmp_path: Path) -> None:
@@ -469,9 +455,7 @@ def test_cell_text_is_made_storable(tmp_path: Path) -> None:
     assert ws["E2"].value == "=1+1" and ws["E2"].data_type == "s"
     assert ws["F2"].value is None and ws["H2"].value is True
     assert (
-        python_calamine.CalamineWorkbook.from_path(str(tmp_path / "t.xlsx"))
-        .get_sheet_by_name("值")
-        .to_python()[1][2]
+        python_calamine.CalamineWorkbook.from_path(str(tmp_path / "t.xlsx")).get_sheet_by_name("值").to_python()[1][2]
         == "_x0041_"
     )
 
@@ -543,11 +527,7 @@ def test_schema_order_of_inserted_elements(copy: tuple[Path, Path, str]) -> None
         prefixed = z.read(parts[PREFIXED]).decode()
     with zipfile.ZipFile(dst) as z:
         roster_root = z.read(parts[ROSTER]).split(b">", 1)[0]
-    assert (
-        b'mc:Ignorable="x14ac"' in roster_root
-        and b"xmlns:x14ac=" in roster_root
-        and b"xmlns:r=" in roster_root
-    )
+    assert b'mc:Ignorable="x14ac"' in roster_root and b"xmlns:x14ac=" in roster_root and b"xmlns:r=" in roster_root
     tags = [child.tag.replace(MAIN, "") for child in roster]
     assert tags[tags.index("sheetData") :] == [
         "sheetData",
@@ -580,9 +560,7 @@ def test_note_boxes_are_hidden_with_unique_shape_ids(copy: tuple[Path, Path, str
     _, dst, _ = copy
     with zipfile.ZipFile(dst) as z:
         vml = [z.read(n).decode() for n in z.namelist() if n.endswith(".vml")]
-    ours = [
-        s for text in vml for s in re.findall(r"<\w+:shape .*?</\w+:shape>", text, re.S) if "margin-left" in s
-    ]
+    ours = [s for text in vml for s in re.findall(r"<\w+:shape .*?</\w+:shape>", text, re.S) if "margin-left" in s]
     assert ours and all("visibility:hidden" in s and "<x:Visible" not in s for s in ours)
     ids = [i for text in vml for i in re.findall(r'\bid="(_x0000_s\d+)"', text)]
     assert len(ids) == len(set(ids))
@@ -690,9 +668,7 @@ def test_libreoffice_opens_the_copy(copy: tuple[Path, Path, str], tmp_path: Path
 
 def test_libreoffice_opens_new_and_converted_macro_workbooks(tmp_path: Path) -> None:
     src = make_xlsm(tmp_path / "宏.xlsm")
-    write_annotated_copy(
-        src, tmp_path / "宏.checked.xlsx", new_sheets=[NewSheet("检查结果", ["问题"], [["缺少人数"]])]
-    )
+    write_annotated_copy(src, tmp_path / "宏.checked.xlsx", new_sheets=[NewSheet("检查结果", ["问题"], [["缺少人数"]])])
     write_new_workbook(tmp_path / "新.xlsx", [NewSheet("汇总", ["乡镇"], [["石门镇"]])])
     out = tmp_path / "csv"
     macro = {p.name: p for p in convert(tmp_path / "宏.checked.xlsx", "csv", out)}

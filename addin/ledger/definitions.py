@@ -236,9 +236,7 @@ def _ledger(doc: Mapping[str, Any]) -> LedgerDef:
     )
 
 
-def load_catalog(
-    ledger_files: Iterable[Path] | None = None, code_files: Iterable[Path] | None = None
-) -> Catalog:
+def load_catalog(ledger_files: Iterable[Path] | None = None, code_files: Iterable[Path] | None = None) -> Catalog:
     """Read and validate definitions; by default every file under templates/."""
     if ledger_files is None:
         ledger_files = sorted(template_path("ledgers").glob("*.json"))

@@ -88,10 +88,7 @@ def detect_kinds(
     best = candidates[0]
     result = [best]
     for other in candidates[1:]:
-        if (
-            other.ledger.kind in best.ledger.shares_sheet_with
-            and best.ledger.kind in other.ledger.shares_sheet_with
-        ):
+        if other.ledger.kind in best.ledger.shares_sheet_with and best.ledger.kind in other.ledger.shares_sheet_with:
             result.append(other)
     return result
 

@@ -35,9 +35,7 @@ class Normalised:
     values: np.ndarray  # typed values: float, datetime64[D], or object (str / tuple / bool / None)
     empty: np.ndarray  # bool: nothing in the cell (or a placeholder such as "/" or "无")
     bad: np.ndarray  # bool: filled, but not a legal value of the column's type
-    extra: dict[str, Any] = field(
-        default_factory=dict
-    )  # type-specific side results (deadline kinds, ID analysis …)
+    extra: dict[str, Any] = field(default_factory=dict)  # type-specific side results (deadline kinds, ID analysis …)
 
 
 def is_empty_value(value: object) -> bool:

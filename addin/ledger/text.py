@@ -22,9 +22,7 @@ _LEADING_NUMBER = re.compile(
 _WHITESPACE = re.compile(r"\s+")
 _PUNCT_TAIL = re.compile(r"[:：*＊※\s]+$")
 
-PLACEHOLDERS = frozenset(
-    {"—", "——", "-", "--", "/", "／", "\\", "无", "空", "以下空白", "n/a", "na", "null", "#n/a"}
-)
+PLACEHOLDERS = frozenset({"—", "——", "-", "--", "/", "／", "\\", "无", "空", "以下空白", "n/a", "na", "null", "#n/a"})
 """Cell texts that mean "nothing here" in a data column."""
 
 

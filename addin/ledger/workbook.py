@@ -120,9 +120,7 @@ def check_readable(path: Path, *, max_mb: float = 200.0) -> None:
             )
     elif kind == "zip":
         if path.suffix.lower() == ".xls":
-            raise CorruptWorkbook(
-                path, "扩展名为 .xls，但内容是 .xlsx 格式", remedy="请把扩展名改为 .xlsx 后重试"
-            )
+            raise CorruptWorkbook(path, "扩展名为 .xls，但内容是 .xlsx 格式", remedy="请把扩展名改为 .xlsx 后重试")
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())

@@ -28,9 +28,7 @@ def summary_lines(run: CheckRun, *, top_rules: int = 12) -> list[str]:
             )
         for s in result.ledgers.skipped:
             lines.append(f"  · 工作表“{s.sheet}”：已跳过——{s.reason}")
-        lines.append(
-            f"  发现问题 {len(result.findings)} 条：错误 {result.errors} 条，警告 {result.warnings} 条"
-        )
+        lines.append(f"  发现问题 {len(result.findings)} 条：错误 {result.errors} 条，警告 {result.warnings} 条")
         if result.output is not None:
             lines.append(f"  标注副本：{result.output}")
     findings = run.findings

@@ -37,9 +37,7 @@ class FindingRow:
     link: tuple[str, str] | None
 
 
-def findings_rows(
-    findings: Sequence[Finding], *, rule_titles: dict[str, str] | None = None
-) -> list[FindingRow]:
+def findings_rows(findings: Sequence[Finding], *, rule_titles: dict[str, str] | None = None) -> list[FindingRow]:
     """Rows for the findings sheet, in report order."""
     rows = []
     for n, f in enumerate(findings, start=1):

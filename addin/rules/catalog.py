@@ -80,9 +80,7 @@ def _walk(expr: Any, path: str) -> Iterable[tuple[str, Any, str]]:
                 if "distinct" in arg:
                     yield from _walk(arg["distinct"], f"{path}.{op}.distinct")
                 continue
-            if op in ("in", "not_in", "has_any", "has_all", "only", "contains", "matches") and isinstance(
-                arg, list
-            ):
+            if op in ("in", "not_in", "has_any", "has_all", "only", "contains", "matches") and isinstance(arg, list):
                 yield from _walk(arg[0], f"{path}.{op}[0]")
                 continue
             if op in ("attr", "id_problem", "slice", "not_listed") and isinstance(arg, list):
@@ -101,9 +99,7 @@ def _walk(expr: Any, path: str) -> Iterable[tuple[str, Any, str]]:
         yield "ref", expr, path
 
 
-def check_expression(
-    expr: Any, ledger_kind: str, catalog: Catalog, source: Path, path: str, names: set[str]
-) -> None:
+def check_expression(expr: Any, ledger_kind: str, catalog: Catalog, source: Path, path: str, names: set[str]) -> None:
     """Raise SchemaError for an unknown operator, field, derived value or parameter."""
     for kind, value, where in _walk(expr, path):
         if kind == "op" and value not in OPERATORS:
@@ -128,18 +124,14 @@ def check_expression(
                     raise SchemaError(source, where, f"台账“{ledger.label}”没有字段“{value}”")
 
 
-def _rule(
-    doc: Mapping[str, Any], default_ledger: str, source: Path, index: int, catalog: Catalog
-) -> RuleTemplate:
+def _rule(doc: Mapping[str, Any], default_ledger: str, source: Path, index: int, catalog: Catalog) -> RuleTemplate:
     base = f"$.rules[{index}]"
     ledger = doc.get("ledger", default_ledger)
     if ledger != "*" and ledger not in catalog.ledgers:
         raise SchemaError(source, f"{base}.ledger", f"未知的台账类型“{ledger}”")
     kind = CHECKS.get(doc["check"])
     if kind is None:
-        raise SchemaError(
-            source, f"{base}.check", f"未知的检查类型“{doc['check']}”，可用：{', '.join(sorted(CHECKS))}"
-        )
+        raise SchemaError(source, f"{base}.check", f"未知的检查类型“{doc['check']}”，可用：{', '.join(sorted(CHECKS))}")
     options = dict(doc.get("options", {}))
     if "when" in doc:
         options["when"] = doc["when"]
@@ -196,9 +188,7 @@ def load_rules(files: Iterable[Path] | None = None, catalog: Catalog | None = No
         for i, raw in enumerate(doc["rules"]):
             template = _rule(raw, default_ledger, path, i, catalog)
             if template.rule.id in seen:
-                raise ConfigError(
-                    path, f"规则编号“{template.rule.id}”重复（已在 {seen[template.rule.id]} 中定义）"
-                )
+                raise ConfigError(path, f"规则编号“{template.rule.id}”重复（已在 {seen[template.rule.id]} 中定义）")
             seen[template.rule.id] = path.name
             templates.append(template)
     return templates

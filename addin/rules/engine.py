@@ -29,9 +29,7 @@ class RuleSettings:
     """What a county's settings change about the catalogue."""
 
     params: Mapping[str, Any] = field(default_factory=dict)  # global thresholds by name (CFG:…)
-    overrides: Mapping[str, Mapping[str, Any]] = field(
-        default_factory=dict
-    )  # rule id -> {enabled, severity, params}
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # rule id -> {enabled, severity, params}
 
 
 def configure(rule: Rule, settings: RuleSettings) -> Rule | None:

@@ -42,9 +42,7 @@ class Rule:
     target: str | None = None  # field the finding points at; None = the whole row
     fields: tuple[str, ...] = ()  # columns that must exist for the rule to apply
     params: dict[str, Any] = field(default_factory=dict)  # thresholds; a settings file may override them
-    options: dict[str, Any] = field(
-        default_factory=dict
-    )  # check-specific configuration ("when" for condition)
+    options: dict[str, Any] = field(default_factory=dict)  # check-specific configuration ("when" for condition)
     let: dict[str, Any] = field(default_factory=dict)  # named expressions usable in params and message
     once_per: tuple[str, ...] = ()  # report only the first hit of each group of these fields
     source: str = ""  # file the rule came from (for error messages)

@@ -41,8 +41,7 @@ SHAPES_PER_BLOCK = 1024
 """VML shape ids come in blocks of 1024, announced by ``<o:idmap data="…">``."""
 
 _RUN_PROPS = (
-    '<rPr>{bold}<sz val="9"/><color indexed="81"/>'
-    '<rFont val="宋体"/><family val="3"/><charset val="134"/></rPr>'
+    '<rPr>{bold}<sz val="9"/><color indexed="81"/><rFont val="宋体"/><family val="3"/><charset val="134"/></rPr>'
 )
 NEW_COMMENTS = (
     f'{XML_DECL}<comments xmlns="{MAIN_NS}"><authors><author>{AUTHOR}</author></authors>'
@@ -106,9 +105,7 @@ def patch_comments(text: str | None, notes: dict[Cell, str]) -> tuple[str, set[C
         body = m[2]
         if body is None:  # <comment .../> without text
             if cell in pending:
-                runs = prefixed(
-                    f"<text>{_run(MARKER, bold=True)}{_run(clean_text(pending.pop(cell)))}</text>", p
-                )
+                runs = prefixed(f"<text>{_run(MARKER, bold=True)}{_run(clean_text(pending.pop(cell)))}</text>", p)
                 edits.append((m.start(), m.end(), f"{m[0][:-2].rstrip()}>{runs}</{q('comment')}>"))
             continue
         new_body = _strip_ours(body, q)

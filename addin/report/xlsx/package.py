@@ -179,9 +179,7 @@ class ContentTypes:
 
     def remove_default(self, extension: str) -> None:
         edits = [
-            (s, e, "")
-            for s, e, a in self._defaults()
-            if a.get("Extension", "").casefold() == extension.casefold()
+            (s, e, "") for s, e, a in self._defaults() if a.get("Extension", "").casefold() == extension.casefold()
         ]
         self.text = apply_edits(self.text, edits)
 

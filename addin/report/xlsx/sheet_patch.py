@@ -178,7 +178,7 @@ class SheetXml:
             at = insertion_point(kept, WORKSHEET_ORDER, "legacyDrawing", self.root_end)
             element = f'<{self._q("legacyDrawing")} {prefix}:id="{esc_attr(legacy_drawing_id)}"/>'
             edits.append((at, at, element))
-        head = apply_edits(self.head, head_edits).encode("utf-8") if head_edits else self.data[:self.head_bytes]
+        head = apply_edits(self.head, head_edits).encode("utf-8") if head_edits else self.data[: self.head_bytes]
         middle = memoryview(self.data)[self.head_bytes : self.tail_start]
         tail = apply_edits(self.tail, edits).encode("utf-8", "surrogateescape")
         return PatchedSheet((head, middle, tail))
@@ -187,9 +187,7 @@ class SheetXml:
 def _remaining_priorities(tail: str, removed: Sequence[Element]) -> list[int]:
     spans = [(el.start, el.end) for el in removed]
     return [
-        int(m[1])
-        for m in re.finditer(r'\bpriority="(\d+)"', tail)
-        if not any(s <= m.start() < e for s, e in spans)
+        int(m[1]) for m in re.finditer(r'\bpriority="(\d+)"', tail) if not any(s <= m.start() < e for s, e in spans)
     ]
 
 

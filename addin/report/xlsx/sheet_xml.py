@@ -116,9 +116,7 @@ def render_sheet(sheet: NewSheet, styles: SheetStyles, *, date1904: bool, select
     return "".join(parts).encode("utf-8")
 
 
-def _value_cell(
-    ref: str, value: object, styles: SheetStyles, date1904: bool, links: list[str]
-) -> tuple[str, float]:
+def _value_cell(ref: str, value: object, styles: SheetStyles, date1904: bool, links: list[str]) -> tuple[str, float]:
     """A data cell's XML and its display width."""
     if isinstance(value, Link):
         if len(links) < MAX_HYPERLINKS:

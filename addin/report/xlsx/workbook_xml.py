@@ -123,9 +123,7 @@ class Workbook:
         rel = self.rel(entry.rel_id)
         if rel is not None and rel.type != WORKSHEET:
             self.rels = replace_rel(self.rels, rel, WORKSHEET, target)
-        self._edits.append(
-            (entry.start, entry.end, self._element(name, entry.sheet_id, entry.rel_id, hidden))
-        )
+        self._edits.append((entry.start, entry.end, self._element(name, entry.sheet_id, entry.rel_id, hidden)))
         if hidden:
             self._hide_active.add(index)
 
@@ -182,9 +180,7 @@ class Workbook:
         active = parse_attrs(view[1]).get("activeTab", "0")
         if not active.isdigit() or int(active) not in self._hide_active:
             return []
-        visible = [
-            i for i, s in enumerate(self.sheets) if s.state == "visible" and i not in self._hide_active
-        ]
+        visible = [i for i, s in enumerate(self.sheets) if s.state == "visible" and i not in self._hide_active]
         new_tab = visible[0] if visible else 0
         tag = view[0]
         if "activeTab=" in tag:
