@@ -20,9 +20,10 @@ import pytest
 import tests.samples.injectors_households as area
 from addin.check import check_book
 from addin.resources import template_path
-from addin.rules.model import Finding, Severity
+from addin.rules.model import Finding
 from addin.settings import Settings
-from tests.samples.generator import INJECTORS, Injection, Sample, build_county_workbook
+from tests.helpers.injected import clean_rows, errors_on, matches
+from tests.samples.generator import INJECTORS, Sample, build_county_workbook
 
 AS_OF = dt.date(2024, 7, 17)
 RULES = sorted(rule for rule, fn in INJECTORS.items() if fn.__module__ == area.__name__)
@@ -34,16 +35,6 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Sample, Any, list
     sample = build_county_workbook(path, households=400, seed=5, problems=60, inject_rules=RULES)
     ledgers, findings = check_book(sample.path, settings=Settings(), today=AS_OF)
     return sample, ledgers, findings
-
-
-def _matches(f: Finding, injection: Injection) -> bool:
-    if f.rule != injection.rule or f.sheet != injection.sheet:
-        return False
-    return f.row == injection.row if injection.cell is None else f.cell == injection.cell
-
-
-def _clean(sample: Sample) -> set[tuple[str, int]]:
-    return {(sheet, row) for sheet, rows in sample.clean_rows.items() for row in rows}
 
 
 def test_every_rule_of_the_area_has_an_injector() -> None:
@@ -58,23 +49,19 @@ def test_injection_is_reported_at_its_cell(rule: str, checked: tuple[Sample, Any
     injections = [i for i in sample.injections if i.rule == rule]
     assert len(injections) == 1, injections
     (injection,) = injections
-    hits = [f for f in findings if _matches(f, injection)]
+    hits = [f for f in findings if matches(f, injection)]
     near = [(f.rule, f.cell, f.message) for f in findings if f.sheet == injection.sheet and f.row == injection.row]
     assert hits, (injection, near)
-    clean = _clean(sample)
+    clean = clean_rows(sample)
     strays = [(f.sheet, f.cell, f.message) for f in findings if f.rule == rule and (f.sheet, f.row) in clean]
     assert not strays, strays
 
 
 def test_no_error_on_clean_rows(checked: tuple[Sample, Any, list[Finding]]) -> None:
     sample, _, findings = checked
-    clean = _clean(sample)
+    clean = clean_rows(sample)
     assert len(clean) > 1000
-    bad = [
-        (f.rule, f.sheet, f.cell, f.message)
-        for f in findings
-        if f.severity is Severity.ERROR and (f.sheet, f.row) in clean
-    ]
+    bad = errors_on(clean, findings)
     assert not bad, bad
 
 

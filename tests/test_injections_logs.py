@@ -19,8 +19,9 @@ import pytest
 from addin.check import check_book
 from addin.rules.model import Finding, Severity
 from addin.settings import Settings
+from tests.helpers.injected import clean_rows, matches
 from tests.samples import injectors_logs
-from tests.samples.generator import INJECTORS, Injection, Sample, build_county_workbook
+from tests.samples.generator import INJECTORS, Sample, build_county_workbook
 
 AS_OF = dt.date(2024, 7, 17)
 
@@ -63,18 +64,6 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Sample, list[Find
     return _check(tmp_path_factory.mktemp("logs") / "county.xlsx", households=300, seed=5)
 
 
-def _matches(f: Finding, injection: Injection) -> bool:
-    if f.rule != injection.rule or f.sheet != injection.sheet:
-        return False
-    if injection.cell is None:
-        return f.row == injection.row
-    return f.cell == injection.cell
-
-
-def _clean(sample: Sample) -> set[tuple[str, int]]:
-    return {(sheet, row) for sheet, rows in sample.clean_rows.items() for row in rows}
-
-
 def test_every_rule_has_its_injector() -> None:
     mine = {rule for rule, fn in INJECTORS.items() if fn.__module__ == injectors_logs.__name__}
     assert mine == set(RULES)
@@ -87,14 +76,14 @@ def test_injection_is_reported_at_its_cell(rule: str, checked: tuple[Sample, lis
     assert len(injections) == 1
     injection = injections[0]
     assert injection.cell is not None
-    hits = [f for f in findings if _matches(f, injection)]
+    hits = [f for f in findings if matches(f, injection)]
     assert hits, (injection, [(f.rule, f.cell, f.message) for f in findings if f.rule == rule])
 
 
 def test_nothing_on_clean_rows(checked: tuple[Sample, list[Finding]]) -> None:
     """No finding at all, warnings included, on a row no injection touched."""
     sample, findings = checked
-    clean = _clean(sample)
+    clean = clean_rows(sample)
     assert len(clean) > 1000
     assert not [(f.rule, f.sheet, f.cell, f.message) for f in findings if (f.sheet, f.row) in clean]
 
@@ -105,12 +94,12 @@ def test_side_effects_are_the_known_ones(checked: tuple[Sample, list[Finding]]) 
     extra = [
         (f.rule, f.sheet, f.cell)
         for f in findings
-        if not any(_matches(f, i) for i in sample.injections) and f.rule not in ALSO_EXPECTED
+        if not any(matches(f, i) for i in sample.injections) and f.rule not in ALSO_EXPECTED
     ]
     assert not extra, extra
 
 
-def test_untouched_workbook_is_clean(tmp_path: Path) -> None:
+def test_untouched_workbook_isclean_rows(tmp_path: Path) -> None:
     """The same county without injections: none of these rules fires (so each hit above is the injection's)."""
     sample = build_county_workbook(tmp_path / "clean.xlsx", households=300, seed=5, problems=40)
     _, findings = check_book(sample.path, settings=Settings(), today=AS_OF)
@@ -120,14 +109,14 @@ def test_untouched_workbook_is_clean(tmp_path: Path) -> None:
 def test_small_county_gets_extra_rows(tmp_path: Path) -> None:
     """120 households: 12 loans (one of an enterprise) and 4 relocations are too few; added rows carry the rest."""
     sample, findings = _check(tmp_path / "small.xlsx", households=120, seed=2)
-    missed = [i for i in sample.injections if not any(_matches(f, i) for f in findings)]
+    missed = [i for i in sample.injections if not any(matches(f, i) for f in findings)]
     assert not missed, missed
-    clean = _clean(sample)
+    clean = clean_rows(sample)
     assert not [(f.rule, f.sheet, f.cell, f.message) for f in findings if (f.sheet, f.row) in clean]
     assert not [
         (f.rule, f.sheet, f.cell, f.message)
         for f in findings
         if f.severity is Severity.ERROR
         and f.rule not in ALSO_EXPECTED
-        and not any(_matches(f, i) for i in sample.injections)
+        and not any(matches(f, i) for i in sample.injections)
     ]

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from addin.check import check_book
-from addin.rules.model import Finding, Severity
+from addin.rules.model import Finding
 from addin.settings import Settings
+from tests.helpers.injected import clean_rows, errors_on, matches
 from tests.samples.generator import Injection, Sample, build_county_workbook
 from tests.samples.injectors_members import RULES
 
@@ -51,12 +52,6 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Sample, Any, list
     return sample, ledgers, findings
 
 
-def _matches(f: Finding, i: Injection) -> bool:
-    if f.rule != i.rule or f.sheet != i.sheet:
-        return False
-    return f.row == i.row if i.cell is None else f.cell == i.cell
-
-
 def _layout(sample: Sample, i: Injection) -> str:
     return "roster" if len(sample.sheets[i.sheet].kinds) == 2 else "split"
 
@@ -66,7 +61,7 @@ def test_injection_is_reported_at_its_cell(rule: str, checked: tuple[Sample, Any
     sample, _, findings = checked
     mine = [i for i in sample.injections if i.rule == rule]
     assert len(mine) == (1 if rule in SPLIT_ONLY else 2)
-    missed = [i for i in mine if not any(_matches(f, i) for f in findings)]
+    missed = [i for i in mine if not any(matches(f, i) for f in findings)]
     assert not missed, (missed, [(f.sheet, f.cell, f.message) for f in findings if f.rule == rule])
 
 
@@ -84,13 +79,9 @@ def test_split_only_rules_land_on_a_household_sheet(rule: str, checked: tuple[Sa
 
 def test_no_error_on_clean_rows(checked: tuple[Sample, Any, list[Finding]]) -> None:
     sample, _, findings = checked
-    clean = {(sheet, row) for sheet, rows in sample.clean_rows.items() for row in rows}
+    clean = clean_rows(sample)
     assert len(clean) > 1000
-    bad = [
-        (f.rule, f.sheet, f.cell, f.message)
-        for f in findings
-        if f.severity is Severity.ERROR and (f.sheet, f.row) in clean
-    ]
+    bad = errors_on(clean, findings)
     assert not bad, bad
 
 
@@ -101,7 +92,7 @@ def test_module_rules_fire_only_on_changed_rows(checked: tuple[Sample, Any, list
     stray = [
         (f.rule, f.sheet, f.cell, f.message)
         for f in findings
-        if f.rule in RULES and (f.sheet, f.row) not in tainted and not any(_matches(f, i) for i in sample.injections)
+        if f.rule in RULES and (f.sheet, f.row) not in tainted and not any(matches(f, i) for i in sample.injections)
     ]
     assert not stray, stray
 

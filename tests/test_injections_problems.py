@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from addin.check import check_book
-from addin.rules.model import Finding, Severity
+from addin.rules.model import Finding
 from addin.settings import Settings
+from tests.helpers.injected import clean_rows, errors_on, matches
 from tests.samples import injectors_problems
-from tests.samples.generator import INJECTORS, Injection, Sample, build_county_workbook
+from tests.samples.generator import INJECTORS, Sample, build_county_workbook
 
 AS_OF = dt.date(2024, 7, 17)
 
@@ -46,14 +47,6 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Sample, list[Find
     return sample, findings
 
 
-def _matches(f: Finding, injection: Injection) -> bool:
-    if f.rule != injection.rule or f.sheet != injection.sheet:
-        return False
-    if injection.cell is None:
-        return f.row == injection.row
-    return f.cell == injection.cell
-
-
 def test_every_rule_has_its_injector() -> None:
     mine = {rule for rule, fn in INJECTORS.items() if fn.__module__ == injectors_problems.__name__}
     assert mine == set(RULES)
@@ -65,31 +58,27 @@ def test_injection_is_reported_at_its_cell(rule: str, checked: tuple[Sample, lis
     injections = [i for i in sample.injections if i.rule == rule]
     assert len(injections) == 1
     injection = injections[0]
-    hits = [f for f in findings if _matches(f, injection)]
+    hits = [f for f in findings if matches(f, injection)]
     assert hits, (injection, [(f.rule, f.cell, f.message) for f in findings if f.sheet == injection.sheet][:20])
 
 
 def test_no_error_on_clean_rows(checked: tuple[Sample, list[Finding]]) -> None:
     sample, findings = checked
-    clean = {(sheet, row) for sheet, rows in sample.clean_rows.items() for row in rows}
+    clean = clean_rows(sample)
     assert len(clean) > 500
-    bad = [
-        (f.rule, f.sheet, f.cell, f.message)
-        for f in findings
-        if f.severity is Severity.ERROR and (f.sheet, f.row) in clean
-    ]
+    bad = errors_on(clean, findings)
     assert not bad, bad
 
 
 def test_injected_rules_fire_nowhere_else(checked: tuple[Sample, list[Finding]]) -> None:
     """Each problem is put in once: its rule (warnings too) reports no clean row."""
     sample, findings = checked
-    clean = {(sheet, row) for sheet, rows in sample.clean_rows.items() for row in rows}
+    clean = clean_rows(sample)
     stray = [(f.rule, f.sheet, f.cell, f.message) for f in findings if f.rule in RULES and (f.sheet, f.row) in clean]
     assert not stray, stray
 
 
-def test_untouched_workbook_is_clean(tmp_path: Path) -> None:
+def test_untouched_workbook_isclean_rows(tmp_path: Path) -> None:
     """The same county without injections: none of these rules fires (so each hit above is the injection's)."""
     sample = build_county_workbook(tmp_path / "clean.xlsx", households=120, seed=5, problems=80)
     _, findings = check_book(sample.path, settings=Settings(), today=AS_OF)

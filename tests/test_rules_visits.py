@@ -15,18 +15,9 @@ from typing import Any
 from addin.ledger.table import column_letter
 from addin.settings import Settings
 from tests.helpers.book import Checked, SheetSpec, check_sheets
+from tests.helpers.ids import make_id
 
 D = dt.date
-
-_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
-
-def make_id(birth: str, seq: int) -> str:
-    """A valid 18-digit ID of 新县 (411523) with the given birth date (yyyymmdd)."""
-    body = f"411523{birth}{seq:03d}"
-    check = "10X98765432"[sum(int(c) * w for c, w in zip(body, _WEIGHTS, strict=True)) % 11]
-    return body + check
-
 
 # (header as written in the sheet, field key)
 COLUMNS: list[tuple[str, str]] = [

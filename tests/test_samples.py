@@ -27,6 +27,7 @@ from addin.resources import template_path
 from addin.rules.model import Finding, Severity
 from addin.settings import Settings
 from scripts.make_samples import DEFAULT_SEED, manifest_text
+from tests.helpers.injected import matches
 from tests.samples.generator import INJECTORS, Sample, build_county_workbook, build_samples
 
 AS_OF = dt.date(2024, 7, 17)
@@ -85,20 +86,12 @@ def checked() -> dict[str, tuple[Any, list[Finding]]]:
     return {name: check_book(SAMPLES / name, settings=Settings(), today=AS_OF) for name in ENTRIES}
 
 
-def _matches(f: Finding, injection: dict[str, Any]) -> bool:
-    if f.rule != injection["rule"] or f.sheet != injection["sheet"]:
-        return False
-    if injection["cell"] is None:
-        return f.row == injection["row"]
-    return f.cell == injection["cell"]
-
-
 @pytest.mark.parametrize("name", sorted(ENTRIES))
 def test_every_injection_is_found(name: str, checked: dict[str, tuple[Any, list[Finding]]]) -> None:
     _, findings = checked[name]
     entry = ENTRIES[name]
     assert entry["injections"], "each sample carries deliberate problems"
-    missed = [i for i in entry["injections"] if not any(_matches(f, i) for f in findings)]
+    missed = [i for i in entry["injections"] if not any(matches(f, i) for f in findings)]
     assert not missed, missed
 
 
@@ -126,7 +119,7 @@ def test_errors_come_only_from_injections(name: str, checked: dict[str, tuple[An
         for f in findings
         if f.severity is Severity.ERROR
         and (f.sheet, f.row) not in tainted
-        and not any(_matches(f, i) for i in entry["injections"])
+        and not any(matches(f, i) for i in entry["injections"])
     ]
     assert not stray, stray
 
@@ -192,14 +185,14 @@ def test_medium_county_has_only_injected_errors(tmp_path: Path) -> None:
     for sheet, info in sample.sheets.items():
         assert {k for s, k in found if s == sheet} == set(info.kinds), sheet
     for injection in sample.injections:
-        assert any(_matches(f, vars(injection)) for f in findings), injection
+        assert any(matches(f, vars(injection)) for f in findings), injection
     tainted = {(sheet, r) for sheet, info in sample.sheets.items() for r in info.tainted_rows}
     stray = [
         (f.rule, f.sheet, f.cell, f.message)
         for f in findings
         if f.severity is Severity.ERROR
         and (f.sheet, f.row) not in tainted
-        and not any(_matches(f, vars(i)) for i in sample.injections)
+        and not any(matches(f, vars(i)) for i in sample.injections)
     ]
     assert not stray, stray
     clean = sum(len(rows) for rows in sample.clean_rows.values())
