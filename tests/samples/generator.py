@@ -31,7 +31,7 @@ from typing import Any
 import openpyxl
 
 from tests.samples import content, ledgers
-from tests.samples.injectors import INJECTORS, InjectContext, Injection, Planned, inject
+from tests.samples.injectors import INJECTORS, InjectContext, Injection, NoTarget, Planned, inject
 from tests.samples.layout import SheetPlan, WrittenSheet, write_sheet
 from tests.samples.people import AS_OF, County, build_county
 
@@ -136,11 +136,23 @@ def _protected(sheets: Sequence[SheetPlan | Other]) -> set[str]:
 
 
 def _injected(
-    sheets: Sequence[SheetPlan | Other], rng: random.Random, as_of: dt.date, wanted: Sequence[tuple[str, Sequence[str]]]
+    sheets: Sequence[SheetPlan | Other],
+    rng: random.Random,
+    as_of: dt.date,
+    wanted: Sequence[tuple[str, Sequence[str]]],
+    *,
+    skip_impossible: bool = False,
 ) -> list[Planned]:
     plans = [s for s in sheets if isinstance(s, SheetPlan)]
     ctx = InjectContext(plans, rng, as_of, _protected(sheets))
-    return [inject(ctx, rule, kinds) for rule, kinds in wanted]
+    planned = []
+    for rule, kinds in wanted:
+        try:
+            planned.append(inject(ctx, rule, kinds))
+        except NoTarget:
+            if not skip_impossible:
+                raise
+    return planned
 
 
 # ---------------------------------------------------------------- the county workbook
@@ -156,12 +168,15 @@ def build_county_workbook(
     loans: int | None = None,
     relocation: int | None = None,
     inject_rules: Sequence[str] = (),
+    skip_impossible: bool = False,
 ) -> Sample:
     """A whole county's ledgers in one workbook (see the module docstring).
 
     ``visits`` defaults to 1.3 visits per household; ``loans`` to one per ten
     households; ``relocation`` to one household in 25. ``inject_rules`` lists rule
-    ids (repeat one to inject it several times) of :data:`INJECTORS`.
+    ids (repeat one to inject it several times) of :data:`INJECTORS`; with
+    ``skip_impossible`` a rule no row of this county can take is left out instead of
+    failing (benchmarks with unusual proportions, e.g. fewer visits than households).
     """
     path = Path(path)
     rng = random.Random(seed)
@@ -193,7 +208,7 @@ def build_county_workbook(
     sheets.append(ledgers.loans_plan("小额信贷台账", loans_rows, rng, reporter="县金融办", **common))
     sheets.append(ledgers.relocation_plan("易地扶贫搬迁台账", reloc_rows, rng, reporter="县发改委", **common))
     sheets.append(Other("下拉选项", ledgers.dropdowns(), hidden=True, merge_title=False))
-    planned = _injected(sheets, rng, as_of, [(r, ()) for r in inject_rules])
+    planned = _injected(sheets, rng, as_of, [(r, ()) for r in inject_rules], skip_impossible=skip_impossible)
     return finish(path, sheets, planned)
 
 
