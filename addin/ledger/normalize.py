@@ -52,6 +52,8 @@ def is_empty_value(value: object) -> bool:
 
 def empty_mask(raw: np.ndarray) -> np.ndarray:
     """Vectorised :func:`is_empty_value`: decided once per distinct value, with pandas' string methods."""
+    if len(raw) < 64:  # a worksheet function's single row: pandas' set-up would cost more than the work
+        return np.fromiter((is_empty_value(v) for v in raw), bool, len(raw))
     factorized = _factorize(raw)
     if factorized is None:
         return _map_distinct(raw, is_empty_value, dtype=bool)

@@ -8,6 +8,7 @@ are rendered from the finding's own data (style lesson 5).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import string
 from collections.abc import Iterable, Mapping, Sequence
@@ -66,7 +67,7 @@ def run_rules(
         present = tuple(f.key for f in table.ledger.fields if table.has(f.key))
         signature = (table.kind, present)
         if signature not in plans:  # 17 township sheets of one kind share one plan
-            plans[signature] = _plan(table, templates, settings)
+            plans[signature] = _cached_plan(table, signature, templates, settings)
         for rule, eager, deferred in plans[signature]:
             ctx = Context(table, by_kind, today, age_reference or today, dict(rule.params), cache=cache)
             try:
@@ -84,6 +85,26 @@ def run_rules(
     order = {t.sheet: i for i, t in enumerate(book.tables)}
     findings.sort(key=lambda f: (order.get(f.sheet, 0), f.row or 0, f.cell or "", f.rule))
     return findings
+
+
+_PLAN_CACHE: dict[tuple[Any, ...], list[tuple[Rule, tuple[str, ...], tuple[str, ...]]]] = {}
+
+
+def _cached_plan(
+    table: LedgerTable, signature: tuple[Any, ...], templates: Sequence[RuleTemplate], settings: RuleSettings
+) -> list[tuple[Rule, tuple[str, ...], tuple[str, ...]]]:
+    """Plans survive between runs in one process: a worksheet function checks one row per call."""
+    key = (
+        signature,
+        tuple(id(t) for t in templates),
+        json.dumps([settings.params, settings.overrides], sort_keys=True, default=str, ensure_ascii=False),
+    )
+    plan = _PLAN_CACHE.get(key)
+    if plan is None:
+        if len(_PLAN_CACHE) > 256:
+            _PLAN_CACHE.clear()
+        plan = _PLAN_CACHE[key] = _plan(table, templates, settings)
+    return plan
 
 
 def _plan(
