@@ -30,8 +30,7 @@ import python_calamine  # noqa: E402
 from addin.check import FileResult, Timings, check_book  # noqa: E402
 from addin.report.annotate import write_checked_copy  # noqa: E402
 from addin.settings import Settings  # noqa: E402
-from tests.samples.generator import build_county_workbook  # noqa: E402
-from tests.samples.injectors import INJECTORS  # noqa: E402
+from bench.county import county_workbook  # noqa: E402
 
 AS_OF = dt.date(2024, 7, 17)
 
@@ -63,21 +62,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    cache = ROOT / "bench" / "out"
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"county-{args.households}-{args.visits}-{args.problems}-injected.xlsx"
-    if not path.exists():
-        t0 = time.perf_counter()
-        build_county_workbook(
-            path,
-            households=args.households,
-            visits=args.visits,
-            problems=args.problems,
-            seed=1,
-            inject_rules=sorted(INJECTORS),  # one instance of every problem the proportions allow: marks to write
-            skip_impossible=True,
-        )
-        print(f"built {path.name} in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.1f} MB)")
+    path = county_workbook(args.households, args.visits, args.problems)
 
     floors, reads, checks, writes, totals = [], [], [], [], []
     n_findings = 0

@@ -42,33 +42,22 @@ from addin.check import check_book  # noqa: E402
 from addin.excel import ribbon  # noqa: E402
 from addin.excel.book import read_book  # noqa: E402
 from addin.settings import load_settings  # noqa: E402
+from bench.county import CACHE, county_workbook  # noqa: E402
 from tests.helpers.remote import Replayer, file_payload, shadow_workbook  # noqa: E402
 
 AS_OF = dt.date(2024, 7, 17)
 
 
-def county_workbook(households: int, visits: int, problems: int, *, fallback: bool = False) -> Path:
-    """The cached county workbook of bench_check.py (built on first use); our own if asked or if the generator fails."""
-    cache = ROOT / "bench" / "out"
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"county-{households}-{visits}-{problems}.xlsx"
-    own = cache / f"fallback-county-{households}-{problems}.xlsx"
-    if (own if fallback else path).exists():
-        return own if fallback else path
-    t0 = time.perf_counter()
+def bench_workbook(households: int, visits: int, problems: int, *, fallback: bool = False) -> Path:
+    """The shared county workbook (bench/county.py), or our own plainer one with a finding in most rows."""
     if not fallback:
-        try:
-            from tests.samples.generator import build_county_workbook
-
-            build_county_workbook(path, households=households, visits=visits, problems=problems, seed=1)
-        except Exception as exc:  # the shared generator is not usable: build a plainer county ourselves
-            print(f"tests.samples.generator failed ({type(exc).__name__}: {exc}); using the fallback workbook")
-            path.unlink(missing_ok=True)  # a partial file of the failed build
-            fallback = True
-    if fallback:
-        path = own
+        return county_workbook(households, visits, problems)
+    path = CACHE / f"fallback-county-{households}-{problems}.xlsx"
+    if not path.exists():
+        t0 = time.perf_counter()
+        CACHE.mkdir(parents=True, exist_ok=True)
         fallback_county_workbook(path, households=households, problems=problems)
-    print(f"built {path.name} in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.1f} MB)")
+        print(f"built {path.name} in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.1f} MB)")
     return path
 
 
@@ -149,7 +138,7 @@ def main() -> int:
         "--fallback", action="store_true", help="our own plainer county with a finding in about every 30th row"
     )
     args = parser.parse_args()
-    path = county_workbook(args.households, args.visits, args.problems, fallback=args.fallback)
+    path = bench_workbook(args.households, args.visits, args.problems, fallback=args.fallback)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CONFIG_HOME"] = tmp  # no user settings, logs into the temporary folder
         (Path(tmp) / "zhenggai").mkdir()
