@@ -68,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shown(path: Path) -> Path:
+    """A path as the user would type it: relative to the current folder when it lies below it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def _write_copy(result: FileResult, out_dir: Path) -> Path:
     return write_checked_copy(result, out_dir)
 
@@ -133,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return _finish(run, strict=args.strict, json_path=args.json)
         if args.command == "demo":
-            samples = sorted(template_path("samples").glob("*.xlsx"))
+            samples = [_shown(p) for p in sorted(template_path("samples").glob("*.xlsx"))]
             if not samples:
                 raise UsageError("找不到内置示例台账（templates/samples/）")
             report = args.out / "report.json"
