@@ -46,14 +46,14 @@ from addin.ledger.text import clean_text, squeeze
 from addin.rules.expressions import (
     Context,
     NotApplicable,
-    _args,
-    _items,
-    _numeric,
-    _param,
+    args_of,
     derived,
     evaluate,
     field_values,
+    items_of,
+    numeric,
     operator,
+    param,
     present,
 )
 
@@ -119,7 +119,7 @@ def _split_values(ctx: Context, key: str) -> list[tuple[str, ...]]:
             hits = [codes.lookup(item) for item in items] if len(items) > 1 else None
             split[text] = None if hits is None else tuple(dict.fromkeys(h.value for h in hits if h is not None))
         values = split[text]
-        out.append(tuple(_items(normalised[i])) if values is None else values)
+        out.append(tuple(items_of(normalised[i])) if values is None else values)
     return out
 
 
@@ -210,7 +210,7 @@ def hh_helper(ctx: Context) -> Array:
 
 
 def _yuan(ctx: Context, key: str) -> Array:
-    values = _numeric(field_values(ctx, key)).copy()
+    values = numeric(field_values(ctx, key)).copy()
     column = ctx.table.columns.get(key)
     if column is not None and column.unit == "wan":
         values *= 10_000.0
@@ -247,15 +247,15 @@ def cell_items(ctx: Context, arg: Any) -> Array:
 @operator("overlaps")
 def overlaps(ctx: Context, arg: Any) -> Array:
     """Row-wise: the items of the two expressions intersect (single values are one item)."""
-    a, b = (evaluate(e, ctx) for e in _args(arg, 2))
+    a, b = (evaluate(e, ctx) for e in args_of(arg, 2))
     return np.array(
-        [bool(set(_items(x)) & set(_items(y))) for x, y in zip(a.tolist(), b.tolist(), strict=True)],
+        [bool(set(items_of(x)) & set(items_of(y))) for x, y in zip(a.tolist(), b.tolist(), strict=True)],
         dtype=bool,
     )
 
 
 def _mapping(ctx: Context, ref: Any) -> dict[str, Any]:
-    value = _param(ref[1:], ctx) if isinstance(ref, str) and ref.startswith("$") else ref
+    value = param(ref[1:], ctx) if isinstance(ref, str) and ref.startswith("$") else ref
     if not isinstance(value, dict):
         raise ConfigError("rules", f"应为“取值: 代码列表”的参数表：{ref}")
     return value
@@ -264,7 +264,7 @@ def _mapping(ctx: Context, ref: Any) -> dict[str, Any]:
 @operator("mapped_codes")
 def mapped_codes(ctx: Context, arg: Any) -> Array:
     """The codes a mapping parameter lists for each row's value (an empty tuple when unmapped)."""
-    expr, ref = _args(arg, 2)
+    expr, ref = args_of(arg, 2)
     mapping = {squeeze(clean_text(k)): tuple([v] if isinstance(v, str) else v) for k, v in _mapping(ctx, ref).items()}
     values = evaluate(expr, ctx)
     out = np.empty(ctx.n, dtype=object)
@@ -287,7 +287,7 @@ def measure_names(ctx: Context, arg: Any) -> Array:
     """Measure codes as readable text: ("M05", "M10") → “健康扶贫（M05）、兜底保障（M10）”."""
     labels = _measure_labels()
     out = np.empty(ctx.n, dtype=object)
-    out[:] = ["、".join(f"{labels.get(c, c)}（{c}）" for c in _items(v)) or None for v in evaluate(arg, ctx).tolist()]
+    out[:] = ["、".join(f"{labels.get(c, c)}（{c}）" for c in items_of(v)) or None for v in evaluate(arg, ctx).tolist()]
     return out
 
 
@@ -298,8 +298,8 @@ def _id_key(value: Any) -> str:
 @operator("listed_in")
 def listed_in(ctx: Context, arg: Any) -> Array:
     """The value (an ID number, a name) is in a list parameter, ignoring case and spaces."""
-    expr, ref = _args(arg, 2)
-    listed = _param(ref[1:], ctx) if isinstance(ref, str) and ref.startswith("$") else ref
+    expr, ref = args_of(arg, 2)
+    listed = param(ref[1:], ctx) if isinstance(ref, str) and ref.startswith("$") else ref
     if not isinstance(listed, list | tuple):
         raise ConfigError("rules", f"应为列表参数：{ref}")
     keys = {_id_key(v) for v in listed if _id_key(v)}

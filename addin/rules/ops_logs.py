@@ -25,15 +25,15 @@ from addin.ledger.text import clean_text, squeeze
 from addin.rules.expressions import (
     Context,
     NotApplicable,
-    _args,
-    _numeric,
-    _param,
-    _texts,
+    args_of,
     derived,
     evaluate,
     field_values,
+    numeric,
     operator,
+    param,
     present,
+    text_values,
 )
 
 Array = np.ndarray
@@ -68,12 +68,12 @@ def name_key(value: str) -> str:
 
 
 def _text_list(values: Array) -> list[str]:
-    return ["" if not p else t for t, p in zip(_texts(values), present(values), strict=True)]
+    return ["" if not p else t for t, p in zip(text_values(values), present(values), strict=True)]
 
 
 def _words(ctx: Context, ref: Any) -> list[str]:
     """A literal list of words, one word, or a ``$param`` holding either."""
-    value = _param(ref[1:], ctx) if isinstance(ref, str) and ref.startswith("$") else ref
+    value = param(ref[1:], ctx) if isinstance(ref, str) and ref.startswith("$") else ref
     if isinstance(value, str):
         return [value]
     if isinstance(value, list | tuple):
@@ -85,16 +85,16 @@ def _words(ctx: Context, ref: Any) -> list[str]:
 @operator("has_word")
 def has_word(ctx: Context, arg: Any) -> Array:
     """Text containing any of the words, a literal list or a list parameter: ``["helper_title", "$t"]``."""
-    expr, ref = _args(arg, 2)
+    expr, ref = args_of(arg, 2)
     words = _words(ctx, ref)
-    return np.array([any(w in t for w in words) for t in _texts(evaluate(expr, ctx))], dtype=bool)
+    return np.array([any(w in t for w in words) for t in text_values(evaluate(expr, ctx))], dtype=bool)
 
 
 @operator("mentions")
 def mentions(ctx: Context, arg: Any) -> Array:
     """The first text contains the row's value of any of the other expressions (each non-empty)."""
-    items = _args(arg)
-    texts = [name_key(t) for t in _texts(evaluate(items[0], ctx))]
+    items = args_of(arg)
+    texts = [name_key(t) for t in text_values(evaluate(items[0], ctx))]
     out = np.zeros(ctx.n, dtype=bool)
     for expr in items[1:]:
         others = [name_key(t) for t in _text_list(evaluate(expr, ctx))]
@@ -105,14 +105,14 @@ def mentions(ctx: Context, arg: Any) -> Array:
 @operator("same_text")
 def same_text(ctx: Context, arg: Any) -> Array:
     """Both filled and equal once spaces and width are ignored ("张  三" = "张三")."""
-    a, b = (_text_list(evaluate(e, ctx)) for e in _args(arg, 2))
+    a, b = (_text_list(evaluate(e, ctx)) for e in args_of(arg, 2))
     return np.array([bool(x) and name_key(x) == name_key(y) for x, y in zip(a, b, strict=True)], dtype=bool)
 
 
 @operator("same_place")
 def same_place(ctx: Context, arg: Any) -> Array:
     """Both filled and naming the same village/group ("王岗村" = "王岗", "三组" = "第3村民小组")."""
-    a, b = (_text_list(evaluate(e, ctx)) for e in _args(arg, 2))
+    a, b = (_text_list(evaluate(e, ctx)) for e in args_of(arg, 2))
     return np.array(
         [bool(place_key(x)) and place_key(x) == place_key(y) for x, y in zip(a, b, strict=True)], dtype=bool
     )
@@ -158,8 +158,8 @@ def answer(ctx: Context, arg: Any) -> Array:
 def first_filled(ctx: Context, arg: Any) -> Array:
     """Per row, the first of several numbers that is there (NaN when none is)."""
     out = np.full(ctx.n, np.nan)
-    for expr in _args(arg):
-        values = _numeric(evaluate(expr, ctx))
+    for expr in args_of(arg):
+        values = numeric(evaluate(expr, ctx))
         gap = np.isnan(out)
         out[gap] = values[gap]
     return out
@@ -178,7 +178,7 @@ def in_yuan(ctx: Context, arg: Any) -> Array:
     names no unit at all, numbers of 1000 or more (nobody writes a 1000万元 loan into
     a column without a unit; they wrote 元).
     """
-    values = _numeric(evaluate(arg, ctx)).copy()
+    values = numeric(evaluate(arg, ctx)).copy()
     column = ctx.table.columns.get(arg) if isinstance(arg, str) else None
     if column is None or column.unit != "wan":
         return values
@@ -235,7 +235,7 @@ def in_months(ctx: Context, arg: Any) -> Array:
 @operator("age_at")
 def age_at_date(ctx: Context, arg: Any) -> Array:
     """Full years of age from an ID-number field on a date field: ``["borrower_id", "loan_date"]``."""
-    key, date_expr = _args(arg, 2)
+    key, date_expr = args_of(arg, 2)
     if not ctx.table.has(key):
         raise NotApplicable(key)
     ids = field_values(ctx, key)

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from addin.ledger.normalize import parse_bool
-from addin.rules.expressions import Context, _args, _numeric, _texts, derived, evaluate, operator
+from addin.rules.expressions import Context, args_of, derived, evaluate, numeric, operator, text_values
 
 _NO_WORDS = ("否", "不", "未", "没", "无", "非", "×", "✗")
 
@@ -69,7 +69,7 @@ def yulu(ctx: Context) -> np.ndarray:
     """The member receives 雨露计划 support (see module docstring)."""
     if not ctx.table.has("edu_support"):
         return np.zeros(ctx.n, dtype=bool)
-    texts = _texts(ctx.table.values("edu_support"))
+    texts = text_values(ctx.table.values("edu_support"))
     empty = ctx.table.empty("edu_support")
     column_is_yulu = "雨露" in ctx.table.header_text("edu_support")
     out = np.zeros(ctx.n, dtype=bool)
@@ -86,14 +86,14 @@ def yulu(ctx: Context) -> np.ndarray:
 @operator("frac")
 def frac(ctx: Context, arg: Any) -> np.ndarray:
     """The fractional part of a number (NaN stays NaN)."""
-    values = _numeric(evaluate(arg, ctx))
+    values = numeric(evaluate(arg, ctx))
     return values - np.floor(values)
 
 
 @operator("yuan")
 def yuan(ctx: Context, arg: Any) -> np.ndarray:
     """A money field in 元: values of a column headed in 万元 are multiplied by 10 000."""
-    values = _numeric(evaluate(arg, ctx))
+    values = numeric(evaluate(arg, ctx))
     column = ctx.table.columns.get(arg) if isinstance(arg, str) else None
     if column is not None and column.unit == "wan":
         return values * 10_000.0
@@ -103,7 +103,7 @@ def yuan(ctx: Context, arg: Any) -> np.ndarray:
 @operator("same_column")
 def same_column(ctx: Context, arg: Any) -> np.ndarray:
     """True (for every row) when ``field`` is the same sheet column as ``kind``'s ``other`` field."""
-    key, kind, other = _args(arg, 3)
+    key, kind, other = args_of(arg, 3)
     kind, other = str(kind).lstrip("="), str(other).lstrip("=")
     column = ctx.table.columns.get(key)
     same = column is not None and any(

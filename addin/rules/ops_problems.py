@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from addin.errors import ConfigError
-from addin.rules.expressions import Context, _args, _codes, _param, _texts, derived, evaluate, operator
+from addin.rules.expressions import Context, args_of, code_list, derived, evaluate, operator, param, text_values
 
 # Numbering, punctuation and connectives that carry no content between stock phrases.
 _NOISE = re.compile(r"[\s\d一二三四五六七八九十①-⑳.,，。、;；:：!！?？()（）\[\]【】\"“”'‘’《》+\-—/和并及与、]+")
@@ -60,7 +60,7 @@ def deadline_kind(ctx: Context, arg: Any) -> np.ndarray:
 
 
 def _word_list(ctx: Context, ref: Any) -> list[str]:
-    words = _param(ref[1:], ctx) if isinstance(ref, str) and ref.startswith("$") else ref
+    words = param(ref[1:], ctx) if isinstance(ref, str) and ref.startswith("$") else ref
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
         raise ConfigError("rules", f"only_phrases 需要一个词语列表：{ref}")
     return sorted(words, key=len, reverse=True)
@@ -73,7 +73,7 @@ def only_phrases(ctx: Context, arg: Any) -> np.ndarray:
     True where the text is filled, holds at least one of the phrases, and nothing
     but phrases, filler words, numbering and punctuation.
     """
-    items = _args(arg)
+    items = args_of(arg)
     if len(items) not in (2, 3):
         raise ConfigError("rules", f"only_phrases 的参数应为 [字段, 词组列表, 填充词列表]：{arg}")
     phrases = _word_list(ctx, items[1])
@@ -92,14 +92,14 @@ def only_phrases(ctx: Context, arg: Any) -> np.ndarray:
             cache[text] = found > 0 and not _NOISE.sub("", rest)
         return cache[text]
 
-    return np.array([judge(t) for t in _texts(evaluate(items[0], ctx))], dtype=bool)
+    return np.array([judge(t) for t in text_values(evaluate(items[0], ctx))], dtype=bool)
 
 
 @operator("code_hint")
 def code_hint(ctx: Context, arg: Any) -> np.ndarray:
     """``{"code_hint": ["category", "description"]}``: "（建议：精准识别）" or ""."""
-    key, text_expr = _args(arg, 2)
-    codes = _codes(ctx, key)
+    key, text_expr = args_of(arg, 2)
+    codes = code_list(ctx, key)
     cache: dict[str, str] = {}
 
     def hint(text: str) -> str:
@@ -109,5 +109,5 @@ def code_hint(ctx: Context, arg: Any) -> np.ndarray:
         return cache[text]
 
     out = np.empty(ctx.n, dtype=object)
-    out[:] = [hint(t) for t in _texts(evaluate(text_expr, ctx))]
+    out[:] = [hint(t) for t in text_values(evaluate(text_expr, ctx))]
     return out
