@@ -9,7 +9,9 @@ Attribute VB_Name = "RibbonMyAddin"
 ' Keep this module ASCII only: the VBA project's code page is 1252, so Chinese text
 ' is built at run time from Unicode code points (ZgText). No Option Explicit: the
 ' UDF wrappers that xlwings generates below use undeclared variables.
-' The build (addin/excel/xlam.py) appends those wrappers after this text.
+' The build (addin/excel/xlam.py) appends, after this text, RegisterZhenggaiFunctions
+' (the Insert Function help of the ZG_ functions, generated from the same metadata as
+' the wrappers; ThisWorkbook's Workbook_Open calls it) and then those wrappers.
 
 Public Sub OnAction(control As IRibbonControl)
     If ActiveWorkbook Is Nothing Then

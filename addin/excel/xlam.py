@@ -7,11 +7,23 @@ Why this shape (see the research notes on xlwings, §1.4):
   package must all come from the same (pinned) xlwings release.
 * Replace the source of the two existing modules with pyOpenVBA and add none:
   ``xlwings`` gets the custom-add-in runtime with ``PROJECT_NAME = "zhenggai"``;
-  ``RibbonMyAddin`` gets our one ribbon callback plus the UDF wrappers. Rewritten
-  modules are stored source-only (no p-code) and the project cache is invalidated,
-  so Excel compiles them on load, exactly as with xlwings' own released add-ins.
-  The module keeps the template's name: renaming a module means rewriting the
-  ``dir`` stream and the storage name, and nobody ever sees the name.
+  ``RibbonMyAddin`` gets our one ribbon callback, the generated
+  ``RegisterZhenggaiFunctions`` and the UDF wrappers; the template's empty
+  ``ThisWorkbook`` gets a ``Workbook_Open`` that calls ``RegisterZhenggaiFunctions``.
+  Rewritten modules are stored source-only (no p-code) and the project cache is
+  invalidated, so Excel compiles them on load, exactly as with xlwings' own
+  released add-ins. The module keeps the template's name: renaming a module means
+  rewriting the ``dir`` stream and the storage name, and nobody ever sees the name.
+* Descriptions for Excel's Insert Function dialog: xlwings sets them with
+  ``Application.MacroOptions`` in "Import Functions", which needs Excel. The build
+  writes the same calls into ``RegisterZhenggaiFunctions`` (texts from the UDF
+  module's metadata, as ``ChrW`` code points), and ``ThisWorkbook``'s
+  ``Workbook_Open`` runs it each time the add-in opens: without Excel the file
+  cannot carry the settings themselves, so the add-in sets them again at every
+  start. ``Workbook_Open`` rather than the ribbon's ``onLoad``: it runs whenever
+  the add-in opens with macros enabled, whether or not its ribbon XML is loaded,
+  and pyOpenVBA rewrites a document module's source keeping its ``Attribute``
+  header (VB_Base etc.), as the tests check.
 * Swap the ribbon for ``customUI/customUI14.xml`` and turn the template's inactive
   ``_myaddin.conf`` sheet into ``zhenggai.conf`` holding only the keys we mean (an
   empty key would shadow the user's config file, see ``GetConfig`` in the VBA).
@@ -20,11 +32,15 @@ Why this shape (see the research notes on xlwings, §1.4):
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import xlwings
@@ -40,6 +56,8 @@ CONFIG_SHEET = f"{PROJECT_NAME}.conf"
 TEMPLATE_CONFIG_SHEET = "_myaddin.conf"
 RIBBON_MODULE = "RibbonMyAddin"
 XLWINGS_MODULE = "xlwings"
+THIS_WORKBOOK_MODULE = "ThisWorkbook"
+REGISTER_PROCEDURE = "RegisterZhenggaiFunctions"
 RIBBON_CALLBACK = f"{RIBBON_MODULE}.OnAction"
 DEFAULT_UDF_MODULE = "addin.udfs.functions"
 DEFAULT_INTERPRETER_WIN = r"%LOCALAPPDATA%\Zhenggai\python\pythonw.exe"
@@ -47,6 +65,9 @@ RIBBON_XML_FILE = "customUI14.xml"
 RIBBON_BAS_FILE = f"{RIBBON_MODULE}.bas"
 _TEMPLATE_PROJECT_LINE = 'Public Const PROJECT_NAME As String = "myaddin"'
 _WRAPPER_TIMEOUT_S = 300
+EXCEL_TEXT_LIMIT = 255  # MacroOptions: Description and each ArgumentDescriptions item
+_CHRW_PER_LINE = 40  # keeps every physical VBA line far below its 1023-character limit
+_VBA_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 class XlamBuildError(ZhenggaiError):
@@ -90,9 +111,140 @@ def ribbon_callback_source() -> str:
     return _ascii(text if text.endswith("\r\n") else text + "\r\n", RIBBON_BAS_FILE)
 
 
-def ribbon_module_source(wrappers: str) -> str:
-    """What the ``RibbonMyAddin`` module holds: the callback, a blank line, the UDF wrappers."""
-    return ribbon_callback_source() + "\r\n" + _ascii(_crlf(wrappers), "UDF 包装代码")
+@dataclass(frozen=True)
+class MacroOptions:
+    """What xlwings' "Import Functions" passes to ``Application.MacroOptions`` for one function.
+
+    ``category`` is a custom category name, or the number of a built-in one (1-14);
+    ``arguments`` are the descriptions of the arguments Excel shows, in order.
+    """
+
+    name: str
+    description: str
+    category: str | int
+    arguments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UdfCode:
+    """Everything the build generates from the UDF module: xlwings' wrappers and the MacroOptions per function."""
+
+    wrappers: str
+    options: tuple[MacroOptions, ...]
+
+
+def excel_text(text: str, limit: int = EXCEL_TEXT_LIMIT) -> str:
+    """``text`` cut to ``limit`` UTF-16 units (Excel's count), never inside a surrogate pair.
+
+    xlwings cuts at 255 Python characters; for text in the BMP that is the same.
+    """
+    text = text[:limit]
+    while len(text.encode("utf-16-le", "surrogatepass")) > 2 * limit:
+        text = text[:-1]
+    return text
+
+
+def _utf16_units(text: str) -> list[int]:
+    data = text.encode("utf-16-le", "surrogatepass")
+    return [int.from_bytes(data[i : i + 2], "little") for i in range(0, len(data), 2)]
+
+
+def _vba_text(variable: str, text: str) -> list[str]:
+    """Statements that set ``variable`` to ``text``, built only from ``ChrW(<UTF-16 unit>)``."""
+    units = _utf16_units(text)
+    if not units:
+        return [f'{variable} = ""']
+    lines = []
+    for start in range(0, len(units), _CHRW_PER_LINE):
+        terms = " & ".join(f"ChrW({u})" for u in units[start : start + _CHRW_PER_LINE])
+        lines.append(f"{variable} = {terms}" if start == 0 else f"{variable} = {variable} & {terms}")
+    return lines
+
+
+def registration_source(options: Sequence[MacroOptions]) -> str:
+    """``Public Sub RegisterZhenggaiFunctions()``: xlwings' MacroOptions calls, made by the add-in itself (CRLF).
+
+    The calls mirror ``xlwings.udfs.import_udfs``: the macro qualified with the
+    add-in's name, the description, the category, the argument descriptions (left
+    out for a function without arguments), every text cut to Excel's 255 characters.
+    """
+    width = max((len(o.arguments) for o in options), default=0)
+    body = [
+        f"Public Sub {REGISTER_PROCEDURE}()",
+        "    ' Generated by zhenggai addin build (addin/excel/xlam.py) from the metadata of the UDF",
+        "    ' module, the same metadata the wrappers below come from: what xlwings' Import Functions",
+        "    ' passes to Application.MacroOptions (description, category, argument help of the",
+        "    ' Insert Function dialog). ThisWorkbook's Workbook_Open calls this when the add-in opens.",
+        "    ' - Texts are built from UTF-16 code units (ChrW): the project's code page is 1252.",
+        "    ' - Excel is late bound (Object): an Excel without ArgumentDescriptions fails at run time",
+        "    '   (and gets the description alone) instead of failing to compile this module.",
+        "    ' - Every error is ignored: missing help must never show a dialog.",
+        "    ' - MacroOptions may mark the add-in as changed; its saved state is restored so that",
+        "    '   Excel never asks to save the add-in when it closes.",
+        "    Dim xl As Object",
+        "    Dim book As String",
+        "    Dim wasSaved As Boolean",
+        "    Dim desc As String",
+        "    Dim cat As String",
+        *(f"    Dim arg{i} As String" for i in range(width)),
+        "    On Error Resume Next",
+        "    Set xl = Application",
+        "    wasSaved = ThisWorkbook.Saved",
+        """    book = "'" & Replace(ThisWorkbook.Name, "'", "''") & "'!\"""",
+    ]
+    for o in options:
+        if not _VBA_IDENTIFIER.fullmatch(o.name):
+            raise XlamBuildError(f"工作表函数名 {o.name!r} 不能用作 VBA 名称")
+        texts = _vba_text("desc", excel_text(o.description))
+        if isinstance(o.category, int):  # one of Excel's built-in categories
+            category = str(o.category)
+        else:
+            category = "cat"
+            texts += _vba_text("cat", excel_text(o.category))
+        for i, argument in enumerate(o.arguments):
+            texts += _vba_text(f"arg{i}", excel_text(argument))
+        call = f'xl.MacroOptions Macro:=book & "{o.name}", Description:=desc, Category:={category}'
+        arguments = ", ".join(f"arg{i}" for i in range(len(o.arguments)))
+        body += ["", f"    ' {o.name}", *(f"    {line}" for line in texts), "    Err.Clear"]
+        if o.arguments:
+            body += [
+                f"    {call}, ArgumentDescriptions:=Array({arguments})",
+                "    If Err.Number <> 0 Then",
+                "        Err.Clear",
+                f"        {call}",
+                "    End If",
+            ]
+        else:
+            body.append(f"    {call}")
+    body += ["", "    If wasSaved Then ThisWorkbook.Saved = True", "End Sub", ""]
+    return _ascii("\r\n".join(body), REGISTER_PROCEDURE)
+
+
+def this_workbook_source() -> str:
+    """The body of the ``ThisWorkbook`` module (pyOpenVBA keeps the template's ``Attribute`` header)."""
+    lines = [
+        "Private Sub Workbook_Open()",
+        "    ' zhenggai: Chinese help for the ZG_ functions in Excel's Insert Function dialog",
+        "    On Error Resume Next",
+        f"    {RIBBON_MODULE}.{REGISTER_PROCEDURE}",
+        "End Sub",
+        "",
+    ]
+    return "\r\n".join(lines)
+
+
+def ribbon_module_source(code: UdfCode) -> str:
+    """What the ``RibbonMyAddin`` module holds: the callback, the registration procedure, the UDF wrappers.
+
+    Each part is separated from the next by a blank line; the wrappers come last.
+    """
+    return (
+        ribbon_callback_source()
+        + "\r\n"
+        + registration_source(code.options)
+        + "\r\n"
+        + _ascii(_crlf(code.wrappers), "UDF 包装代码")
+    )
 
 
 def custom_ui_xml() -> bytes:
@@ -126,12 +278,13 @@ def _checkout_root() -> Path:
     return Path(addin.__file__).resolve().parent.parent
 
 
-def udf_wrappers(udf_module: str = DEFAULT_UDF_MODULE, *, extra_sys_path: tuple[Path, ...] = ()) -> str:
-    """VBA wrappers for ``udf_module`` from ``xlwings.udfs.generate_vba_wrapper``, made in a child process.
+def udf_code(udf_module: str = DEFAULT_UDF_MODULE, *, extra_sys_path: tuple[Path, ...] = ()) -> UdfCode:
+    """VBA wrappers for ``udf_module`` from ``xlwings.udfs.generate_vba_wrapper`` and its MacroOptions.
 
-    The generator needs stubbed Windows modules and swapped decorators; a child
-    process keeps both out of the caller. ``XLWINGS_ON_SERVER`` is dropped there,
-    otherwise ``xw.func`` would be the server decorator.
+    Both are made in a child process (``addin.excel._wrappers``): the generator
+    needs stubbed Windows modules and swapped decorators, and the child keeps both
+    out of the caller. ``XLWINGS_ON_SERVER`` is dropped there, otherwise ``xw.func``
+    would be the server decorator.
     """
     env = dict(os.environ)
     env.pop("XLWINGS_ON_SERVER", None)
@@ -140,19 +293,28 @@ def udf_wrappers(udf_module: str = DEFAULT_UDF_MODULE, *, extra_sys_path: tuple[
         paths.append(env["PYTHONPATH"])
     env["PYTHONPATH"] = os.pathsep.join(paths)
     with tempfile.TemporaryDirectory(prefix="zhenggai-wrappers-") as tmp:
-        out = Path(tmp) / "wrappers.vba"
-        cmd = [sys.executable, "-m", "addin.excel._wrappers", str(out), ADDIN_FILE_NAME, udf_module]
+        out, meta = Path(tmp) / "wrappers.vba", Path(tmp) / "options.json"
+        cmd = [sys.executable, "-m", "addin.excel._wrappers", str(out), str(meta), ADDIN_FILE_NAME, udf_module]
         try:
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=_WRAPPER_TIMEOUT_S)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise XlamBuildError(f"无法生成工作表函数的 VBA 包装代码：{exc}") from exc
-        if proc.returncode != 0 or not out.is_file():
+        if proc.returncode != 0 or not out.is_file() or not meta.is_file():
             tail = "\n".join((proc.stderr or proc.stdout or "").strip().splitlines()[-8:])
             raise XlamBuildError(f"无法为模块 {udf_module} 生成工作表函数的 VBA 包装代码：\n{tail}")
-        return out.read_text(encoding="utf-8")
+        options = tuple(
+            MacroOptions(o["name"], o["description"], o["category"], tuple(o["arguments"]))
+            for o in json.loads(meta.read_text(encoding="utf-8"))
+        )
+        return UdfCode(out.read_text(encoding="utf-8"), options)
 
 
 def _rewrite_vba(xlam: Path, ribbon_source: str) -> None:
+    """Replace the source of ``xlwings``, ``RibbonMyAddin`` and ``ThisWorkbook``; add no module.
+
+    ``ThisWorkbook`` is a document module: it is given only its body, and pyOpenVBA
+    puts the template's ``Attribute`` header (VB_Base = the Workbook class) back in front.
+    """
     try:
         from pyopenvba import ExcelFile
     except ImportError as exc:
@@ -161,11 +323,12 @@ def _rewrite_vba(xlam: Path, ribbon_source: str) -> None:
         ) from exc
     with ExcelFile(str(xlam)) as workbook:
         modules = workbook.module_names()
-        for name in (XLWINGS_MODULE, RIBBON_MODULE):
+        for name in (XLWINGS_MODULE, RIBBON_MODULE, THIS_WORKBOOK_MODULE):
             if name not in modules:
                 raise XlamBuildError(f"加载项模板中没有 VBA 模块 {name}（xlwings 版本不符？）")
         workbook.set_module(XLWINGS_MODULE, xlwings_module_source())
         workbook.set_module(RIBBON_MODULE, ribbon_source)
+        workbook.set_module(THIS_WORKBOOK_MODULE, _ascii(this_workbook_source(), THIS_WORKBOOK_MODULE))
         workbook.save()
 
 
@@ -180,12 +343,12 @@ def build_xlam(
 
     ``interpreter`` is pinned in the add-in's config sheet (default: the private
     Python under ``%LOCALAPPDATA%``); ``udf_module`` is the module whose ``@xw.func``
-    functions get VBA wrappers; ``extra_sys_path`` lets the child process that
-    generates them import a module that is not installed (tests).
+    functions get VBA wrappers and Insert Function help; ``extra_sys_path`` lets the
+    child process that generates them import a module that is not installed (tests).
     """
     out = Path(out)
     entries = config_entries(interpreter, udf_module)
-    ribbon_source = ribbon_module_source(udf_wrappers(udf_module, extra_sys_path=extra_sys_path))
+    ribbon_source = ribbon_module_source(udf_code(udf_module, extra_sys_path=extra_sys_path))
     custom_ui = custom_ui_xml()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,8 @@ Shared by tests/test_xlam.py and tests/test_addin_cli.py.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import struct
 import subprocess
@@ -12,6 +14,7 @@ import sys
 import textwrap
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import olefile
 from oletools.olevba import VBA_Parser, decompress_stream
@@ -47,9 +50,9 @@ def write_standin(folder: Path) -> Path:
     return folder
 
 
-_EXPECTED_WRAPPERS = textwrap.dedent(
+_EXPECTED_UDF_CODE = textwrap.dedent(
     """
-    import io, sys, types
+    import io, json, sys, types
     for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
         sys.modules[name] = types.ModuleType(name)
     sys.modules["pythoncom"].CoInitialize = lambda: None
@@ -59,21 +62,50 @@ _EXPECTED_WRAPPERS = textwrap.dedent(
     xlwings.func, xlwings.arg, xlwings.ret = udfs.xlfunc, udfs.xlarg, udfs.xlret
     class Book:
         Name = "zhenggai.xlam"
+    module = importlib.import_module(sys.argv[1])
     out = io.StringIO()
-    udfs.generate_vba_wrapper(sys.argv[1], importlib.import_module(sys.argv[1]), out, Book())
-    sys.stdout.write(out.getvalue())
+    udfs.generate_vba_wrapper(sys.argv[1], module, out, Book())
+    # What xlwings.udfs.import_udfs then passes to Application.MacroOptions (Excel 2010 and later).
+    options = []
+    for mvar in map(lambda attr: getattr(module, attr), dir(module)):
+        if hasattr(mvar, "__xlfunc__"):
+            xlfunc = mvar.__xlfunc__
+            options.append({
+                "macro": xlfunc["name"],
+                "description": xlfunc["ret"]["doc"][:255],
+                "category": xlfunc["category"],
+                "arguments": [arg["doc"][:255] for arg in xlfunc["args"] if not arg["vba"]],
+            })
+    json.dump({"wrappers": out.getvalue(), "macro_options": options}, sys.stdout)
     """
 )
 
 
-def expected_wrappers(module: str, extra_path: Path | None = None) -> str:
-    """xlwings' generator run by a script of our own, not by addin.excel._wrappers."""
+@functools.cache
+def _expected_udf_json(module: str, extra_path: Path | None) -> str:
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_ON_SERVER"}
     env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (ROOT, extra_path) if p)
     proc = subprocess.run(
-        [sys.executable, "-c", _EXPECTED_WRAPPERS, module], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", _EXPECTED_UDF_CODE, module], env=env, capture_output=True, text=True, check=True
     )
     return proc.stdout
+
+
+def _expected_udf_code(module: str, extra_path: Path | None) -> dict[str, Any]:
+    return json.loads(_expected_udf_json(module, extra_path))  # a fresh copy per call: callers may mutate it
+
+
+def expected_wrappers(module: str, extra_path: Path | None = None) -> str:
+    """xlwings' generator run by a script of our own, not by addin.excel._wrappers."""
+    return _expected_udf_code(module, extra_path)["wrappers"]
+
+
+def expected_macro_options(module: str, extra_path: Path | None = None) -> list[dict[str, Any]]:
+    """Per function, what xlwings' "Import Functions" would pass to MacroOptions, read by the same script.
+
+    Keys: ``macro`` (the function name), ``description``, ``category``, ``arguments``.
+    """
+    return _expected_udf_code(module, extra_path)["macro_options"]
 
 
 def vba_modules(path: Path) -> dict[str, str]:
