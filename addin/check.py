@@ -15,7 +15,7 @@ from pathlib import Path
 
 from addin.errors import InputError, ZhenggaiError
 from addin.ledger.reader import WorkbookLedgers, read_ledgers
-from addin.ledger.workbook import WORKBOOK_SUFFIXES, RawWorkbook
+from addin.ledger.workbook import WORKBOOK_SUFFIXES, RawSheet, RawWorkbook
 from addin.rules.engine import run_rules
 from addin.rules.model import Finding, Severity
 from addin.settings import Settings
@@ -175,8 +175,6 @@ def check_grid(
     another ledger of the workbook are skipped, and findings are mapped back to the
     block's own rows.
     """
-    from addin.ledger.workbook import RawSheet
-
     cells = [list(r) for r in values]
     width = max((len(r) for r in cells), default=0)
     for r in cells:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from addin.ledger import normalize
+from addin.ledger.dates import parse_date
 from addin.ledger.definitions import Catalog, FieldDef, LedgerDef
 from addin.ledger.detect import KindMatch
 from addin.ledger.layout import HeaderColumn, SheetLayout
@@ -180,14 +182,10 @@ def _unit(f: FieldDef, column: HeaderColumn) -> str | None:
 
 def ledger_year(metadata: dict[str, str], title: str, today: dt.date) -> int:
     """The year dates without a year belong to: from 填报日期/截至日期, the title, else today's year."""
-    from addin.ledger.dates import parse_date  # local: dates is a heavier module
-
     for key in ("填报日期", "截至日期"):
         parsed = parse_date(metadata.get(key, ""))
         if parsed is not None and parsed.date is not None:
             return parsed.date.year
-    import re
-
     m = re.search(r"(20\d{2})\s*年", clean_text(title))
     return int(m.group(1)) if m else today.year
 
@@ -316,8 +314,6 @@ def _apply_sections(
 
 def _section_label(text: str) -> str:
     """ "一、精准识别方面（共12项）" → "精准识别"."""
-    import re
-
     s = header_key(text)
     s = re.sub(r"^(?:[一二三四五六七八九十]{1,3}[、.]|第[一二三四五六七八九十\d]{1,3}[组部分类项章节])", "", s)
     s = re.sub(r"(?:方面)?(?:问题)?(?:共?\d+项)?$", "", s)

@@ -10,6 +10,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from addin.ledger.table import column_index
+from addin.rules.engine import display
 from addin.rules.model import Finding, Severity
 
 FINDINGS_SHEET = "检查结果"
@@ -54,7 +56,7 @@ def findings_rows(findings: Sequence[Finding], *, rule_titles: dict[str, str] | 
                     f.severity.label,
                     f.rule,
                     f.ref,
-                    "" if f.value is None else _text(f.value),
+                    "" if f.value is None else display(f.value),
                     f.key,
                     "",
                 ],
@@ -62,12 +64,6 @@ def findings_rows(findings: Sequence[Finding], *, rule_titles: dict[str, str] | 
             )
         )
     return rows
-
-
-def _text(value: object) -> str:
-    from addin.rules.engine import display
-
-    return display(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +79,6 @@ class Mark:
 
 def cell_marks(findings: Sequence[Finding]) -> list[Mark]:
     """One mark per flagged cell, reasons joined, errors winning over warnings."""
-    from addin.ledger.table import column_index
-
     reasons: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in findings:
         if f.cell:
