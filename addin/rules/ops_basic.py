@@ -37,6 +37,7 @@ from addin.rules.expressions import (
 # ------------------------------------------------------------------ logic
 @operator("all")
 def _all(ctx: Context, arg: Any) -> Array:
+    """True where every sub-expression holds."""
     out = np.ones(ctx.n, dtype=bool)
     for e in args_of(arg):
         out &= truthy(evaluate(e, ctx))
@@ -45,6 +46,7 @@ def _all(ctx: Context, arg: Any) -> Array:
 
 @operator("any")
 def _any(ctx: Context, arg: Any) -> Array:
+    """True where at least one sub-expression holds."""
     out = np.zeros(ctx.n, dtype=bool)
     for e in args_of(arg):
         out |= truthy(evaluate(e, ctx))
@@ -53,12 +55,14 @@ def _any(ctx: Context, arg: Any) -> Array:
 
 @operator("not")
 def _not(ctx: Context, arg: Any) -> Array:
+    """Negation."""
     return ~truthy(evaluate(arg, ctx))
 
 
 # ------------------------------------------------------------------ cell state
 @operator("empty")
 def _empty(ctx: Context, arg: Any) -> Array:
+    """The cell is empty (placeholders such as “/” or “无” count as empty; a missing column is all empty)."""
     if isinstance(arg, str) and not arg.startswith(("@", "$")):
         return ctx.table.empty(arg).copy()
     return ~present(evaluate(arg, ctx))
@@ -66,6 +70,7 @@ def _empty(ctx: Context, arg: Any) -> Array:
 
 @operator("filled")
 def _filled(ctx: Context, arg: Any) -> Array:
+    """The cell holds something."""
     return ~_empty(ctx, arg)
 
 
@@ -76,7 +81,7 @@ def _bad(ctx: Context, arg: Any) -> Array:
 
 
 # ------------------------------------------------------------------ comparison
-def _compare(op: str) -> Operator:
+def _compare(op: str, doc: str) -> Operator:
     def run(ctx: Context, arg: Any) -> Array:
         left, right = (evaluate(e, ctx) for e in args_of(arg, 2))
         both = present(left) & present(right)
@@ -101,6 +106,7 @@ def _compare(op: str) -> Operator:
             }[op](left, right)
         return np.asarray(result, dtype=bool) & both
 
+    run.__doc__ = doc
     return run
 
 
@@ -115,8 +121,16 @@ def _py_compare(op: str, a: Any, b: Any) -> bool:
         return op == "!="
 
 
-for _op in ("<", "<=", ">", ">=", "==", "!="):
-    OPERATORS[_op] = _compare(_op)
+_COMPARISONS = {
+    "<": "a < b (numbers with numbers, dates with dates); false when either side is missing.",
+    "<=": "a ≤ b; false when either side is missing.",
+    ">": "a > b; false when either side is missing.",
+    ">=": "a ≥ b; false when either side is missing.",
+    "==": "a equals b; false when either side is missing.",
+    "!=": "a differs from b; false when either side is missing.",
+}
+for _op, _doc in _COMPARISONS.items():
+    OPERATORS[_op] = _compare(_op, _doc)
 
 
 # ------------------------------------------------------------------ sets
@@ -124,6 +138,7 @@ for _op in ("<", "<=", ">", ">=", "==", "!="):
 
 @operator("in")
 def _in(ctx: Context, arg: Any) -> Array:
+    """The value is one of the listed values."""
     expr, values = args_of(arg, 2)
     column = evaluate(expr, ctx)
     allowed = as_set(values)
@@ -132,12 +147,14 @@ def _in(ctx: Context, arg: Any) -> Array:
 
 @operator("not_in")
 def _not_in(ctx: Context, arg: Any) -> Array:
+    """The value is filled and none of the listed values."""
     column = evaluate(args_of(arg, 2)[0], ctx)
     return ~_in(ctx, arg) & present(column)
 
 
 @operator("has_any")
 def _has_any(ctx: Context, arg: Any) -> Array:
+    """A multi-value cell contains at least one of the listed values."""
     expr, values = args_of(arg, 2)
     wanted = as_set(values)
     return per_distinct(evaluate(expr, ctx), lambda v: bool(wanted.intersection(items_of(v))))
@@ -145,6 +162,7 @@ def _has_any(ctx: Context, arg: Any) -> Array:
 
 @operator("has_all")
 def _has_all(ctx: Context, arg: Any) -> Array:
+    """A multi-value cell contains all of the listed values."""
     expr, values = args_of(arg, 2)
     wanted = as_set(values)
     return per_distinct(evaluate(expr, ctx), lambda v: wanted.issubset(items_of(v)))
@@ -169,6 +187,7 @@ def _count_items(ctx: Context, arg: Any) -> Array:
 
 @operator("contains")
 def _contains(ctx: Context, arg: Any) -> Array:
+    """The text contains any of the given words."""
     expr, words = args_of(arg, 2)
     words = [words] if isinstance(words, str) else list(words)
     return per_distinct(evaluate(expr, ctx), lambda v: any(w in text_of(v) for w in words))
@@ -176,6 +195,7 @@ def _contains(ctx: Context, arg: Any) -> Array:
 
 @operator("matches")
 def _matches(ctx: Context, arg: Any) -> Array:
+    """The text matches a regular expression (search)."""
     expr, pattern = args_of(arg, 2)
     try:
         regex = re.compile(pattern)
@@ -186,11 +206,12 @@ def _matches(ctx: Context, arg: Any) -> Array:
 
 @operator("length")
 def _length(ctx: Context, arg: Any) -> Array:
+    """Number of characters, whitespace removed."""
     return per_distinct(evaluate(arg, ctx), lambda v: float(len(squeeze(text_of(v)))), float)
 
 
 # ------------------------------------------------------------------ arithmetic
-def _fold(fn: Callable[[Array, Array], Array], *, nan_as_zero: bool = False) -> Operator:
+def _fold(fn: Callable[[Array, Array], Array], doc: str, *, nan_as_zero: bool = False) -> Operator:
     def run(ctx: Context, arg: Any) -> Array:
         cols = [numeric(evaluate(e, ctx)) for e in args_of(arg)]
         if nan_as_zero:
@@ -200,19 +221,21 @@ def _fold(fn: Callable[[Array, Array], Array], *, nan_as_zero: bool = False) -> 
             out = fn(out, c)
         return out
 
+    run.__doc__ = doc
     return run
 
 
-OPERATORS["add"] = _fold(np.add)
-OPERATORS["sub"] = _fold(np.subtract)
-OPERATORS["mul"] = _fold(np.multiply)
-OPERATORS["sum0"] = _fold(np.add, nan_as_zero=True)
-OPERATORS["min"] = _fold(np.fmin)
-OPERATORS["max"] = _fold(np.fmax)
+OPERATORS["add"] = _fold(np.add, "a + b + …; missing values propagate.")
+OPERATORS["sub"] = _fold(np.subtract, "a − b − …; missing values propagate.")
+OPERATORS["mul"] = _fold(np.multiply, "a × b × …; missing values propagate.")
+OPERATORS["sum0"] = _fold(np.add, "a + b + … with missing values counted as 0.", nan_as_zero=True)
+OPERATORS["min"] = _fold(np.fmin, "The smallest of the arguments, ignoring missing ones.")
+OPERATORS["max"] = _fold(np.fmax, "The largest of the arguments, ignoring missing ones.")
 
 
 @operator("div")
 def _div(ctx: Context, arg: Any) -> Array:
+    """a ÷ b; missing where b is 0 or either side is missing."""
     a, b = (numeric(evaluate(e, ctx)) for e in args_of(arg, 2))
     with np.errstate(divide="ignore", invalid="ignore"):
         out = a / b
@@ -222,6 +245,7 @@ def _div(ctx: Context, arg: Any) -> Array:
 
 @operator("abs")
 def _abs(ctx: Context, arg: Any) -> Array:
+    """Absolute value."""
     return np.abs(numeric(evaluate(arg, ctx)))
 
 
@@ -250,40 +274,8 @@ def _months(ctx: Context, arg: Any) -> Array:
 
 @operator("year")
 def _year(ctx: Context, arg: Any) -> Array:
+    """The calendar year of a date."""
     d = as_dates(evaluate(arg, ctx))
     y, _, _ = ymd(d)
     y[np.isnat(d)] = np.nan
     return y
-
-
-_OPERATOR_DOCS = {
-    "all": "True where every sub-expression holds.",
-    "any": "True where at least one sub-expression holds.",
-    "not": "Negation.",
-    "empty": "The cell is empty (placeholders such as “/” or “无” count as empty; a missing column is all empty).",
-    "filled": "The cell holds something.",
-    "<": "a < b (numbers with numbers, dates with dates); false when either side is missing.",
-    "<=": "a ≤ b; false when either side is missing.",
-    ">": "a > b; false when either side is missing.",
-    ">=": "a ≥ b; false when either side is missing.",
-    "==": "a equals b; false when either side is missing.",
-    "!=": "a differs from b; false when either side is missing.",
-    "in": "The value is one of the listed values.",
-    "not_in": "The value is filled and none of the listed values.",
-    "has_any": "A multi-value cell contains at least one of the listed values.",
-    "has_all": "A multi-value cell contains all of the listed values.",
-    "contains": "The text contains any of the given words.",
-    "matches": "The text matches a regular expression (search).",
-    "length": "Number of characters, whitespace removed.",
-    "add": "a + b + …; missing values propagate.",
-    "sub": "a − b − …; missing values propagate.",
-    "mul": "a × b × …; missing values propagate.",
-    "sum0": "a + b + … with missing values counted as 0.",
-    "min": "The smallest of the arguments, ignoring missing ones.",
-    "max": "The largest of the arguments, ignoring missing ones.",
-    "div": "a ÷ b; missing where b is 0 or either side is missing.",
-    "abs": "Absolute value.",
-    "year": "The calendar year of a date.",
-}
-for _name, _doc in _OPERATOR_DOCS.items():
-    OPERATORS[_name].__doc__ = OPERATORS[_name].__doc__ or _doc

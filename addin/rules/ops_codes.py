@@ -8,7 +8,6 @@ import numpy as np
 
 from addin.errors import ConfigError
 from addin.rules.expressions import (
-    OPERATORS,
     Array,
     Context,
     args_of,
@@ -50,6 +49,7 @@ def _attr(ctx: Context, arg: Any) -> Array:
 
 @operator("id_problem")
 def _id_problem(ctx: Context, arg: Any) -> Array:
+    """The ID number has the named problem (stored_as_number, bad_length, bad_chars, bad_checksum, …)."""
     key, problem = args_of(arg, 2)
     analysis = id_analysis(ctx, key)
     mask = getattr(analysis, problem, None)
@@ -60,16 +60,19 @@ def _id_problem(ctx: Context, arg: Any) -> Array:
 
 @operator("id_birth")
 def _id_birth(ctx: Context, arg: Any) -> Array:
+    """The birth date encoded in an ID number."""
     return np.asarray(id_analysis(ctx, arg).birth, dtype="datetime64[D]")
 
 
 @operator("id_sex")
 def _id_sex(ctx: Context, arg: Any) -> Array:
+    """The sex encoded in an ID number (男/女)."""
     return np.asarray(id_analysis(ctx, arg).sex, dtype=object)
 
 
 @operator("id_age")
 def _id_age(ctx: Context, arg: Any) -> Array:
+    """Full years of age from an ID number at the age reference date."""
     return np.asarray(id_analysis(ctx, arg).ages(ctx.age_reference), dtype=float)
 
 
@@ -149,17 +152,7 @@ def _slice(ctx: Context, arg: Any) -> Array:
 
 @operator("upper")
 def _upper(ctx: Context, arg: Any) -> Array:
+    """Upper-case text."""
     out = np.empty(ctx.n, dtype=object)
     out[:] = [t.upper() if t else None for t in text_values(evaluate(arg, ctx))]
     return out
-
-
-_OPERATOR_DOCS = {
-    "id_problem": "The ID number has the named problem (stored_as_number, bad_length, bad_chars, bad_checksum, …).",
-    "id_birth": "The birth date encoded in an ID number.",
-    "id_sex": "The sex encoded in an ID number (男/女).",
-    "id_age": "Full years of age from an ID number at the age reference date.",
-    "upper": "Upper-case text.",
-}
-for _name, _doc in _OPERATOR_DOCS.items():
-    OPERATORS[_name].__doc__ = OPERATORS[_name].__doc__ or _doc
