@@ -23,6 +23,10 @@ from addin.report.json_report import write_report
 from addin.resources import template_path
 from addin.settings import load_settings
 
+COMMAND_MODULES = (cli_addin,)
+"""Commands kept in their own modules (``addin/cli_<name>.py``): each has ``NAME``, ``register(sub)`` and
+``run(args) -> int``; library errors propagate to :func:`main`."""
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with Chinese usage errors and exit code 2, never a traceback."""
@@ -64,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DATE",
         help="参照日期（默认 2024-07-17，示例数据的填报日期）",
     )
-    cli_addin.register(sub)
+    for module in COMMAND_MODULES:
+        module.register(sub)
     return parser
 
 
@@ -148,8 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"检查内置示例台账（{len(samples)} 个文件），参照日期 {args.as_of}，结果写到 {args.out}/")
             run = run_check(samples, as_of=args.as_of, json_path=report, out_dir=args.out, quiet=True)
             return _finish(run, strict=False, json_path=report)
-        if args.command == "addin":
-            return cli_addin.run(args)
+        for module in COMMAND_MODULES:
+            if args.command == module.NAME:
+                return module.run(args)
         parser.print_help()
         return 2
     except ZhenggaiError as exc:

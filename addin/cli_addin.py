@@ -15,6 +15,7 @@ from pathlib import Path
 
 from addin.excel import install as installer
 
+NAME = "addin"
 DEFAULT_OUTPUT = Path("dist") / installer.ADDIN_FILE_NAME
 
 

@@ -40,6 +40,12 @@ class Settings:
     sheet_kinds: dict[str, str] = field(default_factory=dict)
     max_file_mb: float = 200.0
     max_rows: int = 1_048_576
+    roster: Path | None = None  # 责任体系花名册 workbook, resolved against the settings file's folder
+    chain: dict[str, Any] = field(default_factory=dict)  # "六个一" mapping overrides (addin.chain)
+    summary: dict[str, Any] = field(default_factory=dict)  # 汇总 options (addin.summary)
+    ranking: dict[str, Any] = field(default_factory=dict)  # 月度排名 options (addin.summary)
+    history_db: Path | None = None  # ranking history SQLite file, resolved like ``roster``
+    mail: dict[str, Any] = field(default_factory=dict)  # SMTP and recipients (addin.report)
 
     @property
     def rule_settings(self) -> RuleSettings:
@@ -76,6 +82,14 @@ def _date(value: str | None, path: Path, key: str) -> dt.date | None:
         raise ConfigError(path, f"{key} 不是有效日期：{value}（格式 YYYY-MM-DD）") from exc
 
 
+def _path(value: str | None, settings_file: Path) -> Path | None:
+    """A path named in the settings file; relative ones are relative to that file's folder."""
+    if value is None:
+        return None
+    named = Path(value).expanduser()
+    return named if named.is_absolute() else settings_file.parent / named
+
+
 def load_settings(explicit: Path | None = None, near: Path | None = None) -> Settings:
     """Load and validate the settings in force (defaults when there is no file)."""
     path = find_settings(explicit, near)
@@ -92,4 +106,10 @@ def load_settings(explicit: Path | None = None, near: Path | None = None) -> Set
         sheet_kinds=dict(doc.get("sheet_kinds", {})),
         max_file_mb=float(limits.get("max_file_mb", 200.0)),
         max_rows=int(limits.get("max_rows", 1_048_576)),
+        roster=_path(doc.get("roster"), path),
+        chain=dict(doc.get("chain", {})),
+        summary=dict(doc.get("summary", {})),
+        ranking=dict(doc.get("ranking", {})),
+        history_db=_path(doc.get("history_db"), path),
+        mail=dict(doc.get("mail", {})),
     )
