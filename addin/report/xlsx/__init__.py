@@ -4,8 +4,9 @@ openpyxl's load/save would drop images and charts and takes minutes on a county
 workbook, so the copy is made part by part: every zip member is copied as it
 is, except the few we must edit — ``[Content_Types].xml``, the workbook part and
 its relationships, ``styles.xml``, the flagged sheets (only the tail after their
-``sheetData``) with their relationships, notes and note drawings — plus the
-parts we add (our own sheets, new notes).
+``sheetData``) with their relationships, notes and note drawings, the rows of
+sheets we write values into (spliced, see :mod:`.sheet_cells`) — plus the parts
+we add (our own sheets, new notes).
 
 A flagged cell gets a conditional format (red for errors, yellow for warnings)
 and a note with the reason; the user's cell formats are never changed. The
@@ -24,8 +25,18 @@ from pathlib import Path
 from addin.errors import OutputError
 from addin.fsutil import atomic_write, describe
 from addin.report.xlsx import package as pkg
-from addin.report.xlsx.model import CellMark, Link, NewSheet, check_marks, safe_sheet_name
+from addin.report.xlsx.model import (
+    CellMark,
+    CellValue,
+    InvalidRequest,
+    Link,
+    NewSheet,
+    check_cell_values,
+    check_marks,
+    safe_sheet_name,
+)
 from addin.report.xlsx.parts import Parts
+from addin.report.xlsx.sheet_cells import CellWriter
 from addin.report.xlsx.sheet_marks import LazyShapeIds, patch_sheet, touched_sheets
 from addin.report.xlsx.sheet_patch import Cell, Note, merge_notes
 from addin.report.xlsx.sheet_xml import render_sheet
@@ -36,6 +47,7 @@ from addin.report.xlsx.zipout import Plan, Source, write_zip
 
 __all__ = [
     "CellMark",
+    "CellValue",
     "Link",
     "NewSheet",
     "safe_sheet_name",
@@ -44,6 +56,7 @@ __all__ = [
 ]
 
 CONTENT_TYPES = "[Content_Types].xml"
+CALC_CHAIN = pkg.REL_TYPE + "calcChain"
 _MACRO_MAIN_TYPES = {
     "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
     "application/vnd.ms-excel.template.macroEnabled.main+xml",
@@ -53,29 +66,41 @@ _MACRO_MAIN_TYPES = {
 _RESAVE = "请用 Excel 打开原文件，“另存为” .xlsx 后重试"
 
 
-class _BadArgument(ValueError):
-    """The caller asked for something no workbook can hold (raised before writing anything)."""
-
-
 def write_annotated_copy(
     src: Path,
     dst: Path,
     *,
     new_sheets: Sequence[NewSheet] = (),
     marks: Sequence[CellMark] = (),
+    cell_values: Sequence[CellValue] = (),
 ) -> None:
-    """Copy ``src`` to ``dst`` (an .xlsx) with ``new_sheets`` added and ``marks`` on their cells.
+    """Copy ``src`` to ``dst`` (an .xlsx) with ``new_sheets`` added, ``marks`` and ``cell_values`` on cells.
 
     A new sheet whose name the workbook already has replaces that sheet in place
     (a rerun on an annotated copy), and the marks a previous run left are
     replaced too. ``.xlsm`` sources lose their VBA project, since the copy is an
-    .xlsx. Raises :class:`OutputError` when the copy cannot be written (nothing
-    is left at ``dst`` then), ValueError for marks on sheets that do not exist.
+    .xlsx.
+
+    ``cell_values`` go into cells of existing sheets (see :class:`CellValue`):
+    text as inline strings (text starting with "=" stays text), numbers,
+    booleans, dates as serial numbers with a date format added to the cell's own
+    style (kept when it shows dates already); integers of 16 digits or more as
+    text, since a double would lose digits. A formula that is overwritten is
+    gone, and the calculation chain with it; Excel recalculates on opening.
+    Cells of other sheets stay as they were, byte for byte.
+
+    Raises :class:`OutputError` when the copy cannot be written (nothing is left
+    at ``dst`` then), ValueError for what is a bug in the caller: marks or values
+    on sheets that do not exist or that ``new_sheets`` replace, two values for one
+    cell, a value inside a merged range other than its top-left cell, on the
+    master cell of a shared formula or of a multi-cell array formula, or in the
+    header row of a table.
     """
     src, dst = Path(src), Path(dst)
     prepared = _prepare(new_sheets)
-    marks = list(marks)
+    marks, cell_values = list(marks), list(cell_values)
     check_marks(marks)
+    check_cell_values(cell_values)
     _check_destination(dst, src)
     try:
         zin = zipfile.ZipFile(src)
@@ -84,8 +109,8 @@ def write_annotated_copy(
     with zin:
         source = Source(zin)
         try:
-            plan = _plan(source, prepared, marks)
-        except _BadArgument:
+            plan = _plan(source, prepared, marks, cell_values)
+        except InvalidRequest:
             raise
         except Exception as exc:
             message = f"原文件“{src.name}”的内部结构无法识别（{describe(exc)}）"
@@ -142,6 +167,7 @@ def _plan(
     source: Source,
     new_sheets: list[tuple[str, NewSheet]],
     marks: Sequence[CellMark],
+    cell_values: Sequence[CellValue] = (),
     *,
     active: int | None = None,
 ) -> Plan:
@@ -154,7 +180,9 @@ def _plan(
     wb_part = parts.actual(pkg.resolve("", office[0].target)) or ""
     book = Workbook(wb_part, _required(parts, wb_part), parts.text(pkg.rels_name(wb_part)) or pkg.new_rels())
 
-    notes_by_part = _notes_by_part(book, parts, marks, {name for name, _ in new_sheets})
+    replaced = {name for name, _ in new_sheets}
+    notes_by_part = _notes_by_part(book, parts, marks, replaced)
+    values_by_part = _values_by_part(book, parts, cell_values, replaced)
     _drop_vba(book, parts, ct, plan)
     if ct.override_of(wb_part) != pkg.CT_WORKBOOK:
         ct.set_override(wb_part, pkg.CT_WORKBOOK)
@@ -174,8 +202,15 @@ def _plan(
         _add_sheets(book, parts, ct, plan, styles, new_sheets, active)
 
     ids = LazyShapeIds(parts)
-    for part in touched_sheets(book, parts, notes_by_part, old_dxfs, plan):
-        patch_sheet(parts, ct, plan, part, notes_by_part.get(part, {}), dxf, old_dxfs, ids)
+    writer = CellWriter(styles, book.date1904)
+    for part in touched_sheets(book, parts, [*notes_by_part, *values_by_part], old_dxfs, plan):
+        notes = notes_by_part.get(part, {})
+        values = values_by_part.get(part)
+        patch_sheet(parts, ct, plan, part, notes, dxf, old_dxfs, ids, values=values, writer=writer)
+    if values_by_part:
+        book.recalculate_on_load()
+    if writer.formulas_replaced:
+        _drop_calc_chain(book, parts, ct, plan)
 
     parts.set_text(wb_part, book.text())
     parts.set_text(book.rels_part, book.rels)
@@ -235,24 +270,51 @@ def _notes_by_part(
     part_of: dict[str, str] = {}
     for mark in marks:
         if mark.sheet not in part_of:
-            part_of[mark.sheet] = _markable_part(book, parts, mark.sheet, replaced_keys)
+            part_of[mark.sheet] = _markable_part(book, parts, mark.sheet, replaced_keys, "mark")
         notes = out.setdefault(part_of[mark.sheet], {})
         cell, note = (mark.row, mark.column), (mark.severity, mark.text)
         notes[cell] = merge_notes(notes[cell], note) if cell in notes else note
     return out
 
 
-def _markable_part(book: Workbook, parts: Parts, sheet: str, replaced: set[str]) -> str:
+def _values_by_part(
+    book: Workbook, parts: Parts, cell_values: Sequence[CellValue], replaced: set[str]
+) -> dict[str, dict[Cell, CellValue]]:
+    """Values grouped by worksheet part and cell (two for one cell are a caller's bug)."""
+    out: dict[str, dict[Cell, CellValue]] = {}
+    replaced_keys = {n.casefold() for n in replaced}
+    part_of: dict[str, str] = {}
+    for value in cell_values:
+        if value.sheet not in part_of:
+            part_of[value.sheet] = _markable_part(book, parts, value.sheet, replaced_keys, "write")
+        cells = out.setdefault(part_of[value.sheet], {})
+        if (value.row, value.column) in cells:
+            raise InvalidRequest(f"two values for one cell: {value!r}")
+        cells[value.row, value.column] = value
+    return out
+
+
+def _markable_part(book: Workbook, parts: Parts, sheet: str, replaced: set[str], action: str) -> str:
     index = book.find(sheet)
     if index is None:
-        raise _BadArgument(f"no sheet named {sheet!r} to mark")
+        raise InvalidRequest(f"no sheet named {sheet!r} to {action}")
     if book.sheets[index].name.casefold() in replaced:
-        raise _BadArgument(f"sheet {sheet!r} is replaced by a new sheet and cannot be marked")
+        raise InvalidRequest(f"sheet {sheet!r} is replaced by a new sheet: cannot {action} it")
     found = book.target(index)
     part = parts.actual(found[1]) if found is not None else None
     if found is None or found[0].type != pkg.WORKSHEET or part is None:
-        raise _BadArgument(f"sheet {sheet!r} is not a worksheet")
+        raise InvalidRequest(f"sheet {sheet!r} is not a worksheet")
     return part
+
+
+def _drop_calc_chain(book: Workbook, parts: Parts, ct: pkg.ContentTypes, plan: Plan) -> None:
+    """The calculation chain leaves the package, as Excel drops it: it may not list a cell without formula."""
+    for rel in book.rels_of_type(CALC_CHAIN):
+        part = parts.actual(pkg.resolve(book.part, rel.target))
+        if part is not None:
+            plan.dropped.add(part)
+            ct.remove_override(part)
+        book.rels = pkg.remove_rels(book.rels, {rel.id})
 
 
 def _drop_vba(book: Workbook, parts: Parts, ct: pkg.ContentTypes, plan: Plan) -> None:

@@ -1,10 +1,14 @@
-"""Marks and notes on the worksheets of an existing workbook (and removing a previous run's)."""
+"""Marks, notes and cell values on the worksheets of an existing workbook (and removing a previous run's)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from addin.report.xlsx import package as pkg
 from addin.report.xlsx.comments import ShapeIds, has_our_notes, patch_comments, patch_vml, used_blocks
+from addin.report.xlsx.model import CellValue
 from addin.report.xlsx.parts import Parts
+from addin.report.xlsx.sheet_cells import CellWriter, table_headers
 from addin.report.xlsx.sheet_patch import Cell, Note, SheetXml
 from addin.report.xlsx.workbook_xml import Workbook
 from addin.report.xlsx.zipout import Plan
@@ -27,11 +31,9 @@ class LazyShapeIds:
         return self._ids
 
 
-def touched_sheets(
-    book: Workbook, parts: Parts, notes: dict[str, dict[Cell, Note]], old_dxfs: set[int], plan: Plan
-) -> list[str]:
-    """Flagged sheets, and sheets carrying marks of a previous run (to be replaced)."""
-    out = list(notes)
+def touched_sheets(book: Workbook, parts: Parts, edited: Iterable[str], old_dxfs: set[int], plan: Plan) -> list[str]:
+    """Flagged or written sheets, and sheets carrying marks of a previous run (to be replaced)."""
+    out = list(dict.fromkeys(edited))
     for index in range(len(book.sheets)):
         found = book.target(index)
         if found is None or found[0].type != pkg.WORKSHEET:
@@ -61,8 +63,11 @@ def patch_sheet(
     dxf: dict[str, int],
     old_dxfs: set[int],
     ids: LazyShapeIds,
+    *,
+    values: dict[Cell, CellValue] | None = None,
+    writer: CellWriter | None = None,
 ) -> None:
-    """Marks and notes for one worksheet, replacing those of a previous run."""
+    """Marks and notes for one worksheet, replacing those of a previous run, and ``values`` in its cells."""
     sheet = SheetXml(parts.source.read(part))
     notes = sheet.anchor_marks(notes) if notes else {}
     remove = sheet.our_old_marks(old_dxfs)
@@ -101,5 +106,8 @@ def patch_sheet(
             parts.set_text(vml_part, new_vml)
         if rels_text is not None:
             parts.set_text(rels_part, rels_text)
-    if notes or remove or new_legacy_id:
-        plan.patched[part] = sheet.patch(notes, dxf, remove=remove, legacy_drawing_id=new_legacy_id)
+    middle = None
+    if values and writer is not None:
+        middle = writer.middle(sheet, values, table_headers(parts, part, rels))
+    if notes or remove or new_legacy_id or middle is not None:
+        plan.patched[part] = sheet.patch(notes, dxf, remove=remove, legacy_drawing_id=new_legacy_id, middle=middle)

@@ -1,10 +1,11 @@
 """Edits to an existing worksheet part: conditional-format marks and the note drawing.
 
 A county sheet is up to 50 MB of XML, almost all of it ``<sheetData>``. We never
-parse that: the part is searched as bytes for the end of ``sheetData`` and only
-the tail after it (merged cells, conditional formats, validations, drawings…)
-is tokenized. New elements go where CT_Worksheet wants them; the bytes before
-the tail are written out again untouched.
+parse that here: the part is searched as bytes for the end of ``sheetData`` and
+only the tail after it (merged cells, conditional formats, validations,
+drawings…) is tokenized. New elements go where CT_Worksheet wants them; the
+bytes before the tail are written out again untouched, or as the pieces
+:mod:`.sheet_cells` made when values are written into cells.
 """
 
 from __future__ import annotations
@@ -162,8 +163,13 @@ class SheetXml:
         *,
         remove: Sequence[Element] = (),
         legacy_drawing_id: str | None = None,
+        middle: Sequence[bytes | memoryview] | None = None,
     ) -> PatchedSheet:
-        """The part with ``remove`` dropped, marks added and a ``legacyDrawing`` if given an Id."""
+        """The part with ``remove`` dropped, marks added and a ``legacyDrawing`` if given an Id.
+
+        ``middle`` replaces the bytes between the root start tag and the tail (``sheetData`` and what
+        precedes it) when cells were written.
+        """
         edits = [(el.start, el.end, "") for el in remove]
         kept = [el for el in self.elements if el not in remove]
         if notes:
@@ -179,9 +185,9 @@ class SheetXml:
             element = f'<{self._q("legacyDrawing")} {prefix}:id="{esc_attr(legacy_drawing_id)}"/>'
             edits.append((at, at, element))
         head = apply_edits(self.head, head_edits).encode("utf-8") if head_edits else self.data[: self.head_bytes]
-        middle = memoryview(self.data)[self.head_bytes : self.tail_start]
+        kept_middle = (memoryview(self.data)[self.head_bytes : self.tail_start],) if middle is None else tuple(middle)
         tail = apply_edits(self.tail, edits).encode("utf-8", "surrogateescape")
-        return PatchedSheet((head, middle, tail))
+        return PatchedSheet((head, *kept_middle, tail))
 
 
 def _remaining_priorities(tail: str, removed: Sequence[Element]) -> list[int]:

@@ -7,12 +7,9 @@ the user's; dates become serial numbers in the workbook's date system; a
 
 from __future__ import annotations
 
-import math
-import numbers
-from datetime import date, datetime, time, timedelta
-
+from addin.report.xlsx.cell_xml import Content, cell_content, cell_xml, text_content
 from addin.report.xlsx.model import Link, NewSheet
-from addin.report.xlsx.styles import SheetStyles
+from addin.report.xlsx.styles import DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT, SheetStyles
 from addin.report.xlsx.xmltext import (
     MAIN_NS,
     REL_NS,
@@ -21,38 +18,12 @@ from addin.report.xlsx.xmltext import (
     col_letters,
     display_width,
     esc_attr,
-    esc_text,
-    space_attr,
 )
 
 MAX_HYPERLINKS = 65_530
 """Excel keeps at most this many hyperlinks on one sheet; later links stay plain text."""
-MAX_EXACT_INT = 10**15
-"""Integers from here on lose digits as doubles (18-digit ID numbers): they are written as text."""
 WIDTH_SAMPLE_ROWS = 5000
 MIN_WIDTH, MAX_WIDTH = 6.0, 60.0
-
-_EPOCH_1900 = datetime(1899, 12, 30)
-_EPOCH_1904 = datetime(1904, 1, 1)
-_FIRST_1900 = datetime(1900, 1, 1)
-_LEAP_BUG_END = datetime(1900, 3, 1)
-
-
-def excel_serial(value: date, date1904: bool) -> float | None:
-    """The serial number Excel stores for a date or datetime; None when it has none."""
-    moment = value.replace(tzinfo=None) if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
-    if date1904:
-        delta = moment - _EPOCH_1904
-        if delta < timedelta(0):
-            return None
-    else:
-        if moment < _FIRST_1900:
-            return None
-        delta = moment - _EPOCH_1900
-        if moment < _LEAP_BUG_END:  # Excel counts a 29 February 1900 that never was
-            delta -= timedelta(days=1)
-    serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
-    return int(serial) if serial == int(serial) else serial
 
 
 def quote_sheet(name: str) -> str:
@@ -61,9 +32,7 @@ def quote_sheet(name: str) -> str:
 
 
 def _text_cell(ref: str, text: str, style: int) -> str:
-    text = clean_text(text)
-    s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space_attr(text)}>{esc_text(text)}</t></is></c>'
+    return cell_xml(ref, text_content(text), style)
 
 
 def render_sheet(sheet: NewSheet, styles: SheetStyles, *, date1904: bool, selected: bool = False) -> bytes:
@@ -127,37 +96,16 @@ def _value_cell(ref: str, value: object, styles: SheetStyles, date1904: bool, li
             )
             return _text_cell(ref, value.cell, styles.link), display_width(value.cell)
         return _text_cell(ref, value.cell, 0), display_width(value.cell)
-    if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>', 5
-    if isinstance(value, date):
-        if isinstance(value, datetime) and value != value:  # pandas NaT
-            return "", 0
-        serial = excel_serial(value, date1904)
-        if serial is None:
-            return _text_cell(ref, value.isoformat(), 0), len(value.isoformat())
-        is_datetime = isinstance(value, datetime)
-        style = styles.datetime if is_datetime else styles.date
-        return f'<c r="{ref}" s="{style}"><v>{serial!r}</v></c>', (19 if is_datetime else 10)
-    if isinstance(value, time):
-        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
-        return f'<c r="{ref}" s="{styles.time}"><v>{seconds / 86400!r}</v></c>', 8
-    if isinstance(value, numbers.Integral):
-        number = int(value)
-        if abs(number) >= MAX_EXACT_INT:
-            return _text_cell(ref, str(number), 0), len(str(number))
-        return f'<c r="{ref}"><v>{number}</v></c>', len(str(number))
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        if math.isnan(number):
-            return "", 0
-        if math.isinf(number):
-            return _text_cell(ref, str(number), 0), 4
-        text = repr(number)
-        return f'<c r="{ref}"><v>{text}</v></c>', min(len(text), 12)
-    text = str(value)
-    if not text:
+    content = cell_content(value, date1904)
+    if content is None:
         return "", 0
-    return _text_cell(ref, text, 0), display_width(text)
+    return cell_xml(ref, content, _style_for(content, styles)), content.width
+
+
+def _style_for(content: Content, styles: SheetStyles) -> int:
+    """Our date/time style for a date or time, else none."""
+    formats = {DATE_FORMAT: styles.date, DATETIME_FORMAT: styles.datetime, TIME_FORMAT: styles.time}
+    return formats.get(content.number_format or "", 0)
 
 
 def _sheet_views(frozen_header: bool, selected: bool) -> str:

@@ -1,9 +1,11 @@
 """The few styles we add to ``xl/styles.xml``, by text insertion.
 
 Two differential formats (dxf) for the conditional-format marks, and for our
-own sheets a bold header, a hyperlink look and two date formats. Each one is
-looked up first, so a rerun on an annotated copy reuses what run one added
-instead of growing the style table.
+own sheets a bold header, a hyperlink look and two date formats. A date written
+into a user's cell gets a copy of that cell's style (font, fill, border,
+alignment) with a date number format, unless its style shows dates already.
+Each one is looked up first, so a rerun on an annotated copy reuses what run
+one added instead of growing the style table.
 """
 
 from __future__ import annotations
@@ -11,7 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from addin.report.xlsx.xmltext import ATTRS, MAIN_NS, XML_DECL, esc_attr, find_root, parse_attrs, prefixed
+from addin.report.xlsx.xmltext import (
+    ATTRS,
+    MAIN_NS,
+    XML_DECL,
+    children,
+    esc_attr,
+    find_root,
+    parse_attrs,
+    prefixed,
+)
 
 DXF = {
     # Excel's presets "light red fill with dark red text" and "yellow fill with dark yellow text".
@@ -24,6 +35,11 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 TIME_FORMAT = "hh:mm:ss"
 LINK_COLOR = "FF0563C1"
+
+BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+"""Built-in number formats that show dates or times (27–36 and 50–58 are the CJK date formats)."""
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?!(?:h+|m+|s+)\])[^\]]*\]')
+"""Quoted text, escaped and padding characters, and bracketed colours/locales (not [h] durations)."""
 
 _ORDER = [
     "numFmts",
@@ -63,6 +79,11 @@ class SheetStyles:
     datetime: int = 0
     time: int = 0
     link: int = 0
+
+
+def is_date_format(code: str) -> bool:
+    """Whether a number format code shows dates or times (has d, m, y, h or s outside literals)."""
+    return re.search(r"[dmyhsDMYHS]", _FORMAT_NOISE.sub("", code)) is not None
 
 
 @dataclass(slots=True)
@@ -210,3 +231,52 @@ class StyleSheet:
     def existing_mark_styles(self) -> set[int]:
         """dxf indexes of our marks that a previous run left in this stylesheet."""
         return {i for xml in DXF.values() if (i := self.find("dxfs", "dxf", xml)) is not None}
+
+    def _cell_xfs(self) -> list[str]:
+        """The ``<xf>`` elements of ``cellXfs``, as written in the file."""
+        span = self._span("cellXfs")
+        if span is None or span.empty:
+            return []
+        elements, _ = children(self.text, span.head_end, span.inner_end)
+        return [self.text[el.start : el.end] for el in elements if el.local == "xf"]
+
+    def _number_format_code(self, numfmt_id: int) -> str | None:
+        span = self._span("numFmts")
+        if span is None:
+            return None
+        for m in re.finditer(rf"<{self._q('numFmt')}\b({ATTRS})", self.text[span.head_end : span.inner_end]):
+            a = parse_attrs(m[1])
+            if a.get("numFmtId") == str(numfmt_id):
+                return a.get("formatCode", "")
+        return None
+
+    def shows_dates(self, xf: str) -> bool:
+        """Whether a cellXfs ``<xf>`` has a date or time number format."""
+        found = re.match(rf"<{self._q('xf')}\b({ATTRS})", xf)
+        numfmt = parse_attrs(found[1]).get("numFmtId", "0") if found else "0"
+        if not numfmt.isdigit():
+            return False
+        code = self._number_format_code(int(numfmt))
+        return is_date_format(code) if code is not None else int(numfmt) in BUILTIN_DATE_FORMATS
+
+    def with_number_format(self, xf_index: int, code: str) -> int:
+        """A cellXfs index that looks like ``xf_index`` but shows values with format ``code``.
+
+        ``xf_index`` itself when it shows dates already (the user's own date
+        format wins); a copy of it with the new format otherwise; our plain
+        style for ``code`` when the index does not exist.
+        """
+        xfs = self._cell_xfs()
+        if not 0 <= xf_index < len(xfs):
+            return self._xf(self.add_numfmt(code), 0, "applyNumberFormat")
+        xf = xfs[xf_index]
+        if self.shows_dates(xf):
+            return xf_index
+        numfmt = self.add_numfmt(code)
+        head_end = re.match(rf"<{self._q('xf')}\b{ATTRS}", xf)
+        assert head_end is not None
+        head, rest = xf[: head_end.end()], xf[head_end.end() :]
+        for name, value in (("numFmtId", str(numfmt)), ("applyNumberFormat", "1")):
+            attr = re.compile(rf"""\s{name}\s*=\s*(?:"[^"]*"|'[^']*')""")
+            head = attr.sub(f' {name}="{value}"', head, count=1) if attr.search(head) else f'{head} {name}="{value}"'
+        return self.add("cellXfs", "xf", head + rest, raw=True)

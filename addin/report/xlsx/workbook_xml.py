@@ -61,6 +61,7 @@ class Workbook:
         self._appended: list[str] = []
         self._filters: dict[int, str] = {}
         self._hide_active: set[int] = set()
+        self._full_calc = False
         pattern = rf"<{self.q('sheet')}\b({ATTRS})\s*(?:/>|>\s*</{self.q('sheet')}>)"
         self.sheets: list[SheetEntry] = []
         for m in re.finditer(pattern, text):
@@ -132,6 +133,10 @@ class Workbook:
         column, row = re.fullmatch(r"([A-Z]+)(\d+)", last_cell).groups()  # type: ignore[union-attr]
         self._filters[index] = f"{quote_sheet(name)}!$A$1:${column}${row}"
 
+    def recalculate_on_load(self) -> None:
+        """Ask Excel to recalculate every formula on opening (cells they read were changed)."""
+        self._full_calc = True
+
     def text(self) -> str:
         edits = list(self._edits)
         if self._appended:
@@ -140,7 +145,22 @@ class Workbook:
             edits.append((at, at, "".join(self._appended)))
         edits.extend(self._defined_name_edits())
         edits.extend(self._active_tab_edits())
+        edits.extend(self._calc_edits())  # after definedNames, which precede calcPr at the same spot
         return apply_edits(self.original, edits)
+
+    def _calc_edits(self) -> list[tuple[int, int, str]]:
+        """``fullCalcOnLoad="1"`` on ``calcPr`` (added when the workbook has none)."""
+        if not self._full_calc:
+            return []
+        found = re.search(rf"<{self.q('calcPr')}\b({ATTRS})", self.original)
+        if found is None:
+            elements, root_end = children(self.original, self.root.end)
+            at = insertion_point(elements, WORKBOOK_ORDER, "calcPr", root_end)
+            return [(at, at, f'<{self.q("calcPr")} fullCalcOnLoad="1"/>')]
+        tag = found[0]
+        flag = re.compile(r"""\sfullCalcOnLoad\s*=\s*(?:"[^"]*"|'[^']*')""")
+        tag = flag.sub(' fullCalcOnLoad="1"', tag, count=1) if flag.search(tag) else f'{tag} fullCalcOnLoad="1"'
+        return [(found.start(), found.end(), tag)]
 
     def _defined_name_edits(self) -> list[tuple[int, int, str]]:
         if not self._filters:
