@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from addin.chain.roster import with_roster_tables
 from addin.errors import InputError, ZhenggaiError
 from addin.ledger.reader import WorkbookLedgers, read_ledgers
 from addin.ledger.workbook import WORKBOOK_SUFFIXES, RawSheet, RawWorkbook
@@ -81,12 +82,17 @@ def check_book(
         max_rows=settings.max_rows,
     )
     t1 = time.perf_counter()
+    # A roster kept in its own workbook (settings.roster) joins the run for the cross-sheet roster rules;
+    # its own cells are reported when that workbook itself is checked.
+    combined = with_roster_tables(ledgers, settings, today=today)
     findings = run_rules(
-        ledgers,
+        combined,
         today=today,
         age_reference=settings.age_reference_date(today),
         settings=settings.rule_settings,
     )
+    if combined is not ledgers:
+        findings = [f for f in findings if f.file == ledgers.path]
     timings.read += t1 - t0
     timings.check += time.perf_counter() - t1
     return ledgers, findings

@@ -9,6 +9,9 @@
     (sheets that are no ledger are skipped).
 (c) A medium county workbook with one injection of every kind: no error-level
     finding except the injected ones and their consequences on the same rows.
+(d) The samples' 责任体系花名册 (the last sample): one problem per roster rule in
+    it, and, with the other samples checked against it (settings ``roster``), the
+    village and the helper it leaves out are the only roster findings there.
 """
 
 from __future__ import annotations
@@ -22,13 +25,18 @@ from typing import Any
 import pytest
 import python_calamine as calamine
 
+from addin.chain.roster import load_roster
+from addin.chain.roster_names import person_names, split_list
 from addin.check import check_book
+from addin.ledger.text import clean_text
 from addin.resources import template_path
+from addin.rules.catalog import load_rules
 from addin.rules.model import Finding, Severity
 from addin.settings import Settings
 from scripts.make_samples import DEFAULT_SEED, manifest_text
 from tests.helpers.injected import matches
 from tests.samples.generator import INJECTORS, Sample, build_county_workbook, build_samples
+from tests.samples.roster import CROSS_RULES, ROSTER_RULES, ROSTER_SAMPLE
 
 AS_OF = dt.date(2024, 7, 17)
 SAMPLES = template_path("samples")
@@ -172,7 +180,7 @@ def test_samples_cover_the_layouts() -> None:
     hidden = [sheet for sheets in everything.values() for sheet, (visible, _, _) in sheets.items() if not visible]
     assert hidden
     rules = {i["rule"] for e in ENTRIES.values() for i in e["injections"]}
-    assert rules == set(INJECTORS)
+    assert rules - set(ROSTER_RULES) == set(INJECTORS)
 
 
 # ---------------------------------------------------------------- (c) a medium county
@@ -197,3 +205,89 @@ def test_medium_county_has_only_injected_errors(tmp_path: Path) -> None:
     assert not stray, stray
     clean = sum(len(rows) for rows in sample.clean_rows.values())
     assert clean > 1000
+
+
+# ---------------------------------------------------------------- (d) the roster sample
+ROSTER_FILE = SAMPLES / ROSTER_SAMPLE
+LEDGER_SAMPLES = sorted(name for name in ENTRIES if name != ROSTER_SAMPLE)
+
+
+def test_roster_sample_has_one_problem_per_roster_rule() -> None:
+    entry = ENTRIES[ROSTER_SAMPLE]
+    assert sorted(i["rule"] for i in entry["injections"]) == sorted(ROSTER_RULES)
+    assert {i["rule"] for i in entry["cross_injections"]} == set(CROSS_RULES)
+    assert {i["file"] for i in entry["cross_injections"]} <= set(LEDGER_SAMPLES)
+    catalogue = {t.rule.id for t in load_rules() if t.rule.id.startswith("RS-")}
+    assert catalogue == set(ROSTER_RULES) | set(CROSS_RULES)
+    kinds = {k for info in entry["sheets"].values() for k in info["kinds"]}
+    assert kinds == {f"roster_{k}" for k in ("villages", "households", "townships", "departments", "discipline")}
+    village_sheet = entry["sheets"]["村级责任人"]
+    assert len(village_sheet["header_rows"]) == 2  # 驻村工作队 over 第一书记 / 队长
+
+
+@pytest.fixture(scope="module")
+def with_roster() -> dict[str, tuple[Any, list[Finding]]]:
+    settings = Settings(roster=ROSTER_FILE)
+    return {name: check_book(SAMPLES / name, settings=settings, today=AS_OF) for name in LEDGER_SAMPLES}
+
+
+@pytest.mark.parametrize("name", LEDGER_SAMPLES)
+def test_samples_checked_with_the_roster(
+    name: str, with_roster: dict[str, tuple[Any, list[Finding]]], checked: dict[str, tuple[Any, list[Finding]]]
+) -> None:
+    """The omissions are found where the manifest says; any other roster error sits on a row an injection changed;
+    the roster changes nothing else."""
+    _, findings = with_roster[name]
+    expected = [i for i in ENTRIES[ROSTER_SAMPLE]["cross_injections"] if i["file"] == name]
+    missed = [i for i in expected if not any(matches(f, i) for f in findings)]
+    assert not missed, missed
+    tainted = {(sheet, r) for sheet, info in ENTRIES[name]["sheets"].items() for r in info["tainted_rows"]}
+    stray = [
+        (f.rule, f.sheet, f.cell, f.message)
+        for f in findings
+        if f.rule.startswith("RS-")
+        and f.severity is Severity.ERROR
+        and (f.sheet, f.row) not in tainted
+        and not any(matches(f, i) for i in expected)
+    ]
+    assert not stray, stray
+    assert all(f.file == str(SAMPLES / name) for f in findings)  # nothing about the roster's own cells
+    others = [f for f in findings if not f.rule.startswith("RS-")]
+    assert others == checked[name][1]
+
+
+def test_roster_covers_the_places_people_and_units_of_every_sample(
+    with_roster: dict[str, tuple[Any, list[Finding]]],
+) -> None:
+    """Every township, village, helper and unit the samples name on a row no injection changed is in the
+    roster, except what it leaves out on purpose (the values the cross-sheet findings report)."""
+    books = {name: ledgers for name, (ledgers, _) in with_roster.items()}
+    roster = load_roster(Settings(roster=ROSTER_FILE), list(books.values()), today=AS_OF)
+    left_out = {clean_text(f.value) for _, found in with_roster.values() for f in found if f.rule in CROSS_RULES}
+    people = roster.people()
+    missing: set[str] = set()
+    for name, book in books.items():
+        tainted = {(sheet, r) for sheet, info in ENTRIES[name]["sheets"].items() for r in info["tainted_rows"]}
+        for table in book.tables:
+            for i in (i for i in range(len(table)) if (table.sheet, int(table.rows[i])) not in tainted):
+                missing |= _not_in_roster(roster, people, table, i)
+    assert missing == left_out and len(left_out) == 2
+
+
+def _not_in_roster(roster: Any, people: set[str], table: Any, i: int) -> set[str]:
+    """The township, village, helper and units of one row that the roster does not know."""
+
+    def text(key: str) -> str:
+        return "" if not table.has(key) or table.empty(key)[i] else clean_text(table.raw_value(key, i))
+
+    missing = set()
+    town, village = text("township"), text("village")
+    if town and roster.township(town) is None:
+        missing.add(town)
+    if town and village and roster.village(town, village) is None:
+        missing.add(village)
+    missing.update(n for n in person_names(text("helper")) if n not in people)
+    for unit in [*split_list(text("resp_unit")), *split_list(text("lead_unit")), text("helper_unit")]:
+        if unit and not (roster.department(unit) or roster.township(unit) or roster.village(None, unit)):
+            missing.add(unit)
+    return missing

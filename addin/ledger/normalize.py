@@ -211,7 +211,7 @@ def parse_number(value: object, *, unit: str | None = None) -> float | None:
 
 def _number(raw: np.ndarray, empty: np.ndarray, unit: str | None) -> Normalised:
     parsed = _map_distinct(raw, lambda v: parse_number(v, unit=unit))
-    bad = np.array([p is None for p in parsed]) & ~empty
+    bad = np.array([p is None for p in parsed], dtype=bool) & ~empty
     values = np.array([np.nan if p is None else p for p in parsed], dtype=float)
     return Normalised(values, empty, bad)
 
@@ -244,7 +244,7 @@ def parse_bool(value: object) -> bool | None:
 def _yes_no(raw: np.ndarray, empty: np.ndarray) -> Normalised:
     # "无" is a placeholder elsewhere but a real "no" here.
     parsed = _map_distinct(raw, parse_bool)
-    has_answer = np.array([p is not None for p in parsed])
+    has_answer = np.array([p is not None for p in parsed], dtype=bool)
     empty = empty & ~has_answer
     bad = ~has_answer & ~empty
     return Normalised(parsed, empty, bad)
@@ -261,7 +261,7 @@ def _enum(raw: np.ndarray, empty: np.ndarray, codes: CodeList) -> Normalised:
         return clean_text(v) if codes.open else None
 
     values = _map_distinct(raw, conv)
-    bad = np.array([v is None for v in values]) & ~empty
+    bad = np.array([v is None for v in values], dtype=bool) & ~empty
     extra: dict[str, Any] = {}
     if codes.open:
         extra["unlisted"] = _map_distinct(raw, lambda v: not is_empty_value(v) and codes.lookup(v) is None, bool)

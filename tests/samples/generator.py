@@ -8,7 +8,9 @@ Two entry points:
   visit log, the loan ledger, the relocation ledger, a 汇总 sheet, a 填表说明 sheet
   and a hidden sheet of drop-down lists. Sized for the benchmark (30 000
   households ≈ 100 000 members).
-* :func:`build_samples` — the small files of ``templates/samples/``.
+* :func:`build_samples` — the small files of ``templates/samples/``, all cut from
+  one county (:func:`tests.samples.roster.sample_county`), plus that county's
+  责任体系花名册 (:mod:`tests.samples.roster`).
 
 The data are coherent and clean (the checker must report no error-level finding
 on them); problems are put in deliberately by the injectors of
@@ -30,10 +32,11 @@ from typing import Any
 
 import openpyxl
 
-from tests.samples import content, ledgers
+from scripts.make_roster_template import INSTRUCTIONS as ROSTER_INSTRUCTIONS
+from tests.samples import content, ledgers, roster
 from tests.samples.injectors import INJECTORS, InjectContext, Injection, NoTarget, Planned, inject
 from tests.samples.layout import SheetPlan, WrittenSheet, write_sheet
-from tests.samples.people import AS_OF, County, build_county
+from tests.samples.people import AS_OF, build_county
 
 __all__ = [
     "AS_OF",
@@ -61,9 +64,13 @@ class Sample:
     injections: list[Injection]  # every problem deliberately put in
     clean_rows: dict[str, list[int]]  # per sheet, the Excel rows that must have NO error-level finding
     sheets: dict[str, SheetInfo] = field(default_factory=dict)  # every sheet, in workbook order
+    # The roster sample: the problems it causes in the other samples checked with it (file, rule, sheet, cell, row).
+    cross_injections: list[dict[str, Any]] = field(default_factory=list)
+    plans: list[SheetPlan | Other] = field(default_factory=list, repr=False)  # what was written …
+    written: dict[str, WrittenSheet] = field(default_factory=dict, repr=False)  # … and where it went
 
     def manifest(self) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "file": self.path.name,
             "sheets": {
                 n: {"kinds": s.kinds, "header_rows": s.header_rows, "tainted_rows": s.tainted_rows}
@@ -72,6 +79,9 @@ class Sample:
             "injections": [vars(i) for i in self.injections],
             "clean_rows": self.clean_rows,
         }
+        if self.cross_injections:
+            doc["cross_injections"] = self.cross_injections
+        return doc
 
 
 @dataclass
@@ -120,7 +130,7 @@ def finish(
         tainted = set().union(*(p.tainted_rows(ws) for p in planned))
         infos[sheet.name] = SheetInfo(sorted(ws.kinds), ws.header_rows, sorted(tainted))
         clean[sheet.name] = [r for r in ws.data_rows if r not in tainted]
-    return Sample(path, injections, clean, infos)
+    return Sample(path, injections, clean, infos, plans=list(sheets), written=written)
 
 
 def _protected(sheets: Sequence[SheetPlan | Other]) -> set[str]:
@@ -214,33 +224,53 @@ def build_county_workbook(
 
 # ---------------------------------------------------------------- the small samples
 def build_samples(out_dir: Path, *, seed: int = 7, as_of: dt.date = AS_OF) -> list[Sample]:
-    """The sample workbooks of ``templates/samples/`` (a few dozen to a few hundred rows each)."""
+    """The sample workbooks of ``templates/samples/`` (a few dozen to a few hundred rows each).
+
+    Every one shows a part of the same county, so the county's roster (the last
+    sample) names the people of all of them.
+    """
     out_dir = Path(out_dir)
-    return [
+    samples = [
         _shawo(out_dir / "沙窝镇台账.xlsx", random.Random(seed), as_of),
         _jianchanghe(out_dir / "箭厂河乡花名册.xlsx", random.Random(seed + 1), as_of),
         _departments(out_dir / "县直部门整改台账.xlsx", random.Random(seed + 2), as_of),
         _finance(out_dir / "金融与搬迁台账.xlsx", random.Random(seed + 3), as_of),
         _county(out_dir / "全县综合台账（问题示例）.xlsx", as_of),
     ]
+    samples.append(_roster(out_dir / roster.ROSTER_SAMPLE, random.Random(seed + 4), as_of, samples))
+    return samples
 
 
 def _county(path: Path, as_of: dt.date) -> Sample:
     """A whole county in one workbook (17 townships' rosters, visits, loans, relocation, problems) with one
-    deliberate instance of every problem an injector knows: the demo shows each rule at work."""
+    deliberate instance of every problem an injector knows: the demo shows each rule at work.
+    Its county is the samples' county (:func:`tests.samples.roster.sample_county`)."""
     from tests.samples.injectors import INJECTORS
 
     return build_county_workbook(
-        path, households=400, seed=11, problems=80, as_of=as_of, inject_rules=sorted(INJECTORS)
-    )
+        path, households=roster.SAMPLE_HOUSEHOLDS, seed=roster.SAMPLE_COUNTY_SEED, problems=80, as_of=as_of,
+        inject_rules=sorted(INJECTORS),
+    )  # fmt: skip
+
+
+def _roster(path: Path, rng: random.Random, as_of: dt.date, samples: list[Sample]) -> Sample:
+    """The county's 责任体系花名册: one problem per roster rule inside it, and a village and a helper it
+    leaves out, which show in the household ledgers of the other samples checked with it."""
+    county = roster.sample_county(as_of)
+    omit = roster.pick_omissions(county, samples, rng)
+    plans = roster.roster_plans(county, rng, omit, as_of=as_of)
+    planned = roster.inject(plans, rng, as_of)
+    sample = finish(path, [Other("填表说明", [[t] for t in ROSTER_INSTRUCTIONS]), *plans], planned)
+    sample.cross_injections = roster.cross_injections(samples, omit)
+    return sample
 
 
 def _shawo(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
     """沙窝镇: rectification ledger, one-row-per-household roster (3-row header), visit log."""
-    county = build_county(rng, 48, townships=["沙窝镇"], villages_per_township=3, as_of=as_of)
+    county = roster.sub_county(roster.sample_county(as_of), "沙窝镇")
     t = county.townships[0]
-    items = content.problem_items(county, 36, rng, as_of=as_of)
-    visit_rows = content.visit_rows(county, 70, rng, as_of=as_of)
+    items = content.problem_items(county, 30, rng, as_of=as_of)
+    visit_rows = content.visit_rows(county, 36, rng, as_of=as_of)
     common = {"messy": True, "as_of": as_of, "people": t.cadres, "reporter": "沙窝镇人民政府"}
     sheets: list[SheetPlan | Other] = [
         Other("填表说明", ledgers.instructions()),
@@ -288,7 +318,7 @@ def _shawo(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
 
 def _jianchanghe(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
     """箭厂河乡: person-per-row roster, household columns merged down, a section row per village."""
-    county = build_county(rng, 45, townships=["箭厂河乡"], villages_per_township=3, as_of=as_of)
+    county = roster.sub_county(roster.sample_county(as_of), "箭厂河乡")
     t = county.townships[0]
     common = {"messy": True, "as_of": as_of, "people": t.cadres, "reporter": "箭厂河乡人民政府"}
     sheets: list[SheetPlan | Other] = [
@@ -314,7 +344,7 @@ def _jianchanghe(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
 
 def _departments(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
     """县直部门: two county-level rectification ledgers (2-row header with sections; numbered 1-row header)."""
-    county = build_county(rng, 102, villages_per_township=2, as_of=as_of)
+    county = roster.sample_county(as_of)
     first = content.problem_items(county, 60, rng, as_of=as_of, county_level=True)
     second = content.problem_items(county, 24, rng, as_of=as_of, county_level=True)
     common = {"messy": True, "as_of": as_of, "people": county.county_leaders, "reporter": "县脱贫攻坚指挥部办公室"}
@@ -368,7 +398,7 @@ def _departments(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
 
 def _finance(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
     """金融与搬迁: loans (到户 + 企业, 小计/合计) and relocation (3-row header, 小计 per township)."""
-    county: County = build_county(rng, 170, villages_per_township=2, as_of=as_of)
+    county = roster.sample_county(as_of)
     loan_rows = content.loan_rows(county, 40, rng, as_of=as_of, enterprise_share=0.12)
     reloc_rows = content.relocation_rows(county, 30, rng, as_of=as_of)
     common = {"messy": True, "as_of": as_of, "people": county.county_leaders}
