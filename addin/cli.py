@@ -14,16 +14,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from addin import __version__, cli_addin
-from addin.check import CheckRun, FileResult, check_paths
+from addin import __version__, cli_addin, cli_assign, cli_export, cli_rank, cli_summary
+from addin.chain.run import finding_owner_texts
+from addin.check import CheckRun, FileResult, Writer, check_paths
+from addin.cli_args import date_arg
 from addin.errors import UsageError, ZhenggaiError
 from addin.report.annotate import write_checked_copy
 from addin.report.console import summary_lines
 from addin.report.json_report import write_report
 from addin.resources import template_path
-from addin.settings import load_settings
+from addin.settings import Settings, load_settings
 
-COMMAND_MODULES = (cli_addin,)
+COMMAND_MODULES = (cli_addin, cli_assign, cli_summary, cli_rank, cli_export)
 """Commands kept in their own modules (``addin/cli_<name>.py``): each has ``NAME``, ``register(sub)`` and
 ``run(args) -> int``; library errors propagate to :func:`main`."""
 
@@ -37,13 +39,6 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from exc
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="zhenggai", description="整改台账助手：检查整改台账、建档立卡户、成员、帮扶记录等台账。")
     parser.add_argument("--version", action="version", version=f"zhenggai {__version__}")
@@ -51,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="检查台账文件或文件夹", description="检查一个或多个台账工作簿（或文件夹）。")
     check.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="要检查的 .xlsx/.xlsm/.xls 文件或文件夹")
-    check.add_argument("--as-of", type=_date, metavar="DATE", help="“今天”：日期规则与年龄计算的参照日期（默认今天）")
+    check.add_argument(
+        "--as-of", type=date_arg, metavar="DATE", help="“今天”：日期规则与年龄计算的参照日期（默认今天）"
+    )
     check.add_argument("--json", type=Path, metavar="REPORT.json", help="把检查结果写成 JSON 报告")
     check.add_argument("--out", type=Path, default=Path("out"), metavar="DIR", help="标注副本输出目录（默认 out）")
     check.add_argument("--no-copies", action="store_true", help="不写标注副本，只输出汇总和 JSON")
@@ -63,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("out"), metavar="DIR", help="输出目录（默认 out）")
     demo.add_argument(
         "--as-of",
-        type=_date,
+        type=date_arg,
         default=dt.date(2024, 7, 17),
         metavar="DATE",
         help="参照日期（默认 2024-07-17，示例数据的填报日期）",
@@ -81,8 +78,15 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _write_copy(result: FileResult, out_dir: Path) -> Path:
-    return write_checked_copy(result, out_dir)
+def _copy_writer(settings: Settings, today: dt.date) -> Writer:
+    """Annotated copies whose 检查结果 names each finding's owner along the "六个一" chain."""
+
+    def write(result: FileResult, out_dir: Path) -> Path:
+        assert result.ledgers is not None
+        owners = finding_owner_texts(result.ledgers, result.findings, settings=settings, today=today)
+        return write_checked_copy(result, out_dir, owners=owners)
+
+    return write
 
 
 def _progress(quiet: bool):
@@ -111,7 +115,7 @@ def run_check(
         settings=settings,
         today=today,
         out_dir=out_dir,
-        write_copy=_write_copy if out_dir is not None else None,
+        write_copy=_copy_writer(settings, today) if out_dir is not None else None,
         progress=_progress(quiet),
     )
     if json_path is not None:

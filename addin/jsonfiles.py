@@ -55,7 +55,9 @@ def validate(document: Any, schema: Mapping[str, Any], path: Path) -> None:
 
 
 def _describe(error: jsonschema.ValidationError) -> str:
-    """A short Chinese description of a schema violation."""
+    """A short Chinese description of a schema violation (a schema's own ``errorMessage`` wins)."""
+    if isinstance(error.schema, dict) and isinstance(error.schema.get("errorMessage"), str):
+        return error.schema["errorMessage"]
     kind = error.validator
     if kind == "required":
         missing = [p for p in error.validator_value if isinstance(error.instance, dict) and p not in error.instance]

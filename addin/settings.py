@@ -49,7 +49,9 @@ class Settings:
 
     @property
     def rule_settings(self) -> RuleSettings:
-        return RuleSettings(params=self.params, overrides=self.rules)
+        # The chain block reaches the PR-YI-UNKNOWN rule as its "chain" parameter (addin/rules/ops_chain.py).
+        params = {**self.params, "chain": self.chain} if self.chain else self.params
+        return RuleSettings(params=params, overrides=self.rules)
 
     def today(self, cli_as_of: dt.date | None = None) -> dt.date:
         """“Today” for every date rule: --as-of, else the settings file, else the system date."""

@@ -22,6 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from addin import __version__
+from addin.chain.run import finding_owner_texts
 from addin.check import check_book
 from addin.excel import actions, marks, ribbon
 from addin.excel.book import read_book
@@ -170,8 +171,12 @@ def test_findings_sheet_has_the_cli_rows_and_links(sample: Path) -> None:
     wb = openpyxl.load_workbook(sample)
     result = press(wb, "check_ledgers", sample)
 
-    expected = findings_rows(cli_findings(sample))
+    settings, today = load_settings(near=sample), dt.date.fromisoformat(AS_OF)
+    ledgers, findings = check_book(sample, settings=settings, today=today)
+    expected = findings_rows(findings, owners=finding_owner_texts(ledgers, findings, settings=settings, today=today))
     assert len(expected) >= 8
+    owner_col = FINDINGS_HEADER.index("责任人")
+    assert all(row.values[owner_col] for row in expected), "every finding names its owner or says why not"
     sheet = wb[FINDINGS_SHEET]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0] == FINDINGS_HEADER
@@ -347,16 +352,6 @@ def test_unknown_tag_shows_a_message_and_does_nothing(sample: Path) -> None:
     assert result.funcs == ["alert"] and "未知的按钮“delete_everything”" in result.alerts[0][0]
 
 
-@pytest.mark.parametrize("tag", ["assign_owners", "make_summary", "monthly_ranking", "export_report"])
-def test_buttons_not_built_yet_say_so_and_change_nothing(sample: Path, tag: str) -> None:
-    wb = openpyxl.load_workbook(sample)
-    before = workbook_state(wb)
-    result = press(wb, tag, sample)
-    assert result.funcs == ["alert"]
-    assert f"“{actions.ACTIONS[tag].label}”功能尚未开放" in result.alerts[0][0]
-    assert workbook_state(wb) == before
-
-
 def test_settings_button_shows_the_file_and_what_is_in_force(sample: Path) -> None:
     (sample.parent / "zhenggai.json").write_text(
         json.dumps({"as_of": AS_OF, "params": {"immediate_days": 5}, "rules": {"PR-NO-LEADER": {"enabled": False}}}),
@@ -380,6 +375,7 @@ def test_registry_is_the_ribbon_contract() -> None:
         ("check_ledgers", "检查台账"),
         ("clear_marks", "清除标记"),
         ("assign_owners", "分配责任人"),
+        ("undo_assignment", "撤销上次分配"),
         ("make_summary", "生成汇总"),
         ("monthly_ranking", "月度排名"),
         ("export_report", "导出上报"),

@@ -37,7 +37,13 @@ def _keys(text: str) -> set[str]:
     return {word for line in text.splitlines() for word in line.split("#", 1)[0].split()}
 
 
-EXPECTED_LEDGERS = {"problems", "households", "members", "visits", "loans", "relocation"}
+EXPECTED_LEDGERS = {"problems", "households", "members", "visits", "loans", "relocation", "inspection_scores"} | {
+    "roster_villages",
+    "roster_households",
+    "roster_townships",
+    "roster_departments",
+    "roster_discipline",
+}
 
 # Code lists named by the brief (yes_no is deliberately not a code list: booleans are
 # normalised in code). Others may be added; these must not disappear.

@@ -30,3 +30,4 @@ def test_wheel_ships_templates(tmp_path: Path) -> None:
         expected = {f"addin/templates/{folder}/{p.name}" for p in (ROOT / "templates" / folder).glob("*.json")}
         assert expected and expected <= shipped, folder
     assert "addin/cli.py" in names
+    assert "addin/templates/责任体系花名册.xlsx" in names  # the roster template

@@ -44,6 +44,8 @@ import xlwings
 from addin.ledger.idcard import check_digit
 from addin.risk import line_for_year
 from addin.udfs import logic
+from tests.helpers.book import write_book
+from tests.helpers.roster_books import ALL_SHEETS
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS_PY = ROOT / "addin" / "udfs" / "functions.py"
@@ -210,7 +212,7 @@ DESCRIPTIONS = {
     "ZG_AGE": "按身份证号中的出生日期计算周岁年龄；身份证号无法使用时返回原因。",
     "ZG_OVERDUE": "判断整改事项是否逾期：返回“逾期N天”“即将到期”或空白（已完成、长期坚持、无需整改不算逾期）。",
     "ZG_RISK": "判断脱贫户返贫风险：返回高风险/中风险/低风险及原因（监测线、转移性收入占比阈值取自设置）。",
-    "ZG_OWNER": "按“六个一”责任链返回责任人（此功能尚未开放，目前返回“未配置”）。",
+    "ZG_OWNER": "按“六个一”责任链和责任体系花名册返回所属“一”和责任人，如“② 张三（沙窝镇）”。",
 }
 PARAMETERS = {
     "ZG_CHECK": [
@@ -237,7 +239,7 @@ PARAMETERS = {
         ("year", "可省略：收入所属年度，用于查找当年监测线，默认为参照日期所在年份", True),
     ],
     "ZG_OWNER": [
-        ("category", "问题类别或“六个一”事项", False),
+        ("category", "问题类别（如 住房安全、C11）或问题描述", False),
         ("township", "可省略：乡镇", True),
         ("village", "可省略：行政村", True),
         ("household", "可省略：户主姓名或户编号", True),
@@ -337,7 +339,7 @@ def test_plain_python_calls_on_the_classic_path() -> None:
     assert functions.ZG_AGE("411523199001011239", dt.datetime(2024, 1, 1)) == 34
     assert functions.ZG_OVERDUE(dt.datetime(2024, 7, 1), "整改中") == "逾期16天"
     assert functions.ZG_RISK(6000, 0, 10000, "否", "否") == "高风险：人均纯收入低于监测线"
-    assert functions.ZG_OWNER("产业扶贫") == "未配置"
+    assert functions.ZG_OWNER("饮水安全").startswith("⑤ ")
     assert functions.ZG_CHECK(problem_row(1, "overdue"), PROBLEM_HEADER) == "整改逾期46天"
     assert functions.ZG_CHECKS(problem_grid(2, {2: "bad_checksum"})) == [[""], [""], ["身份证号校验位错误"]]
 
@@ -519,9 +521,44 @@ def test_risk_thresholds_default_to_the_rule_catalogue(server: ModuleType, user_
     assert call(server, "ZG_RISK", *on_both, None) == f"中风险：转移性收入占比{share * 100:.0f}%"
 
 
-def test_owner_is_not_configured_yet(server: ModuleType) -> None:
-    assert call(server, "ZG_OWNER", cell("产业扶贫"), None, None, None) == "未配置"
-    assert call(server, "ZG_OWNER", cell("产业扶贫"), cell("沙窝镇"), cell("李店村"), cell("张三")) == "未配置"
+def test_owner_without_a_roster_names_the_yi_and_says_the_roster_is_missing(server: ModuleType) -> None:
+    text = call(server, "ZG_OWNER", cell("饮水安全"), cell("沙窝镇"), cell("沙坪村"), None)
+    assert text.startswith("⑤ ") and text.endswith("（未配置责任体系花名册）")
+    assert call(server, "ZG_OWNER", cell(None), cell("沙窝镇"), None, None) == ""
+
+
+@pytest.fixture
+def with_roster(tmp_path: Path, user_settings: Path) -> Path:
+    """The messy roster of tests/helpers/roster_books.py named in the user's settings."""
+    roster = write_book(tmp_path / "责任体系花名册.xlsx", ALL_SHEETS)
+    settings = json.loads(user_settings.read_text(encoding="utf-8"))
+    user_settings.write_text(json.dumps({**settings, "roster": str(roster)}, ensure_ascii=False), encoding="utf-8")
+    return roster
+
+
+def test_owner_names_the_people_of_the_roster_for_each_yi(server: ModuleType, with_roster: Path) -> None:
+    # ① a targeting problem of a village: its 村级脱贫责任组长 (包村干部 in this roster)
+    first = call(server, "ZG_OWNER", cell("精准识别"), cell("沙窝镇"), cell("沙坪村"), None)
+    assert first.startswith("① 刘建国")
+    # ② a household record problem: the household's 帮扶责任人
+    second = call(server, "ZG_OWNER", cell("档卡信息"), cell("沙窝镇"), cell("王湾村"), cell("李桂英"))
+    assert second.startswith("② 邓华")
+    # ⑤ housing safety belongs to the department whose 对口问题类别 is 住房安全: its head
+    fifth = call(server, "ZG_OWNER", cell("住房安全"), cell("沙窝镇"), cell("沙坪村"), None)
+    assert fifth.startswith("⑤ 夏光明") and "住建局" in fifth
+    # a description instead of a category: keywords decide (危房 → 住房安全 → ⑤)
+    assert call(server, "ZG_OWNER", cell("疑似危房未鉴定"), cell("沙窝镇"), cell("沙坪村"), None) == fifth
+
+
+def test_owner_over_a_column_returns_a_column(server: ModuleType, with_roster: Path) -> None:
+    column = [["精准识别"], ["住房安全"], [None]]
+    result = call(server, "ZG_OWNER", column, cell("沙窝镇"), cell("沙坪村"), None)
+    assert [r[0][:1] for r in result] == ["①", "⑤", ""]
+
+
+def test_owner_reports_a_village_the_roster_does_not_list(server: ModuleType, with_roster: Path) -> None:
+    text = call(server, "ZG_OWNER", cell("精准识别"), cell("沙窝镇"), cell("不存在村"), None)
+    assert text.startswith("① ") and "不存在村" in text and "未能分配" in text
 
 
 # ------------------------------------------------------------------ ZG_CHECK / ZG_CHECKS

@@ -44,6 +44,7 @@ CONTRACT = [
     ("check_ledgers", "检查台账"),
     ("clear_marks", "清除标记"),
     ("assign_owners", "分配责任人"),
+    ("undo_assignment", "撤销上次分配"),
     ("make_summary", "生成汇总"),
     ("monthly_ranking", "月度排名"),
     ("export_report", "导出上报"),

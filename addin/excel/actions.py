@@ -17,10 +17,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from addin import __version__
+from addin.chain.run import finding_owner_texts
 from addin.check import check_book
 from addin.excel import com, marks, messages
+from addin.excel.assign_action import assign_owners, undo_assignment
 from addin.excel.book import book_file, read_book
+from addin.excel.export_action import export_report
 from addin.excel.findings_sheet import write_findings_sheet
+from addin.excel.ranking_action import monthly_ranking
+from addin.excel.summary_action import make_summary
 from addin.report.findings import cell_marks, findings_rows
 from addin.rules.model import Severity
 from addin.settings import Settings, load_settings, user_config_dir
@@ -55,7 +60,7 @@ def check_ledgers(book: xw.Book) -> None:
         messages.show(book, messages.no_ledgers(ledgers.skipped), problem=True)
         return
     state = marks.read_state(book)
-    rows = findings_rows(findings)
+    rows = findings_rows(findings, owners=finding_owner_texts(ledgers, findings, settings=settings, today=today))
     plan = marks.plan_marks(book, cell_marks(findings), state)
     with com.quiet_screen(book), marks.all_or_nothing(book) as journal:
         marks.remove_marks(book, state)
@@ -95,14 +100,6 @@ def clear_marks(book: xw.Book) -> None:
     )
 
 
-def _not_available(label: str) -> Callable[[xw.Book], None]:
-    def run(book: xw.Book) -> None:
-        messages.show(book, messages.not_available(label))
-
-    run.__doc__ = f"{label}: not built yet; says so plainly and changes nothing."
-    return run
-
-
 def show_settings(book: xw.Book) -> None:
     """设置: where the settings file is and what is in force."""
     settings = settings_for(book)
@@ -123,10 +120,11 @@ ACTIONS: dict[str, Action] = {
     for a in (
         Action("check_ledgers", "检查台账", check_ledgers),
         Action("clear_marks", "清除标记", clear_marks),
-        Action("assign_owners", "分配责任人", _not_available("分配责任人")),
-        Action("make_summary", "生成汇总", _not_available("生成汇总")),
-        Action("monthly_ranking", "月度排名", _not_available("月度排名")),
-        Action("export_report", "导出上报", _not_available("导出上报")),
+        Action("assign_owners", "分配责任人", assign_owners),
+        Action("undo_assignment", "撤销上次分配", undo_assignment),
+        Action("make_summary", "生成汇总", make_summary),
+        Action("monthly_ranking", "月度排名", monthly_ranking),
+        Action("export_report", "导出上报", export_report),
         Action("show_settings", "设置", show_settings),
         Action("about", "关于", about),
     )

@@ -116,14 +116,14 @@ def quiet_screen(book: xw.Book) -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------- freeze panes
-def freeze_header_row(sheet: xw.Sheet) -> bool:
-    """Freeze row 1 of ``sheet``; False when the engine cannot (then the sheet simply scrolls).
+def freeze_header_row(sheet: xw.Sheet, rows: int = 1) -> bool:
+    """Freeze the first ``rows`` rows of ``sheet``; False when the engine cannot (then the sheet simply scrolls).
 
     xlwings 0.37.8 implements ``Sheet.freeze_panes`` for the remote engine only; on
     Windows the window of the (activated) sheet is frozen through COM.
     """
     try:
-        sheet.freeze_panes.freeze_at("1:1")
+        sheet.freeze_panes.freeze_at(f"1:{rows}")
         return True
     except (AttributeError, NotImplementedError):
         pass
@@ -137,12 +137,24 @@ def freeze_header_row(sheet: xw.Sheet) -> bool:
         window = sheet.book.app.api.ActiveWindow
         window.FreezePanes = False
         window.SplitColumn = 0
-        window.SplitRow = 1
+        window.SplitRow = rows
         window.FreezePanes = True
         return True
     except Exception:
         log.debug("COM FreezePanes failed", exc_info=True)
         return False
+
+
+# --------------------------------------------------------------------------- column widths
+def set_column_width(sheet: xw.Sheet, column: int, chars: float) -> None:
+    """Set a column's width in Excel's character units on every engine.
+
+    Desktop engines take characters; the remote engine (Office.js) takes points, so
+    the width is converted with Excel's rule for its default font: pixels = 7 per
+    character + 5 of padding, points = pixels × 0.75.
+    """
+    width = (chars * 7 + 5) * 0.75 if is_remote(sheet.book) else chars
+    sheet.range((1, column)).column_width = width
 
 
 # --------------------------------------------------------------------------- merged ranges (COM)

@@ -67,6 +67,7 @@ INDEX_HEADER = ["类别", "工作表", "位置", "标记列"]
 INDEX_ROW0 = 3  # first entry row of the index
 KIND_AREA = "标记区域"
 KIND_NOTE = "批注"
+KIND_SHEET = "生成的工作表"  # a sheet another button generated (排名, 汇总 …): see record_sheet
 FIRST_BLOCK_COLUMN = 6  # F: the flag blocks start right of the index
 MAX_COLUMN = 16_384
 
@@ -103,6 +104,7 @@ class MarkState:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (sheet, cell) of notes we added
     findings_sheet: bool = False
     flags_sheet: bool = False
+    sheets: list[str] = field(default_factory=list)  # sheets other buttons generated; kept across reruns
 
     @property
     def empty(self) -> bool:
@@ -126,6 +128,7 @@ class MarkPlan:
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (sheet, cell, text)
     kept_user_notes: int = 0  # flagged cells whose own note we left alone
     notes_over_limit: int = 0
+    generated: list[str] = field(default_factory=list)  # records of generated sheets to keep (see record_sheet)
 
     @property
     def empty(self) -> bool:
@@ -145,6 +148,9 @@ def read_state(book: xw.Book) -> MarkState:
         return state
     rows = sheet.range((INDEX_ROW0, 1), (last, len(INDEX_HEADER))).options(ndim=2).value
     for kind, sheet_name, where, flag_col in rows:
+        if kind == KIND_SHEET and isinstance(sheet_name, str):  # its 位置 cell is empty: read back as None
+            state.sheets.append(sheet_name)
+            continue
         if not isinstance(sheet_name, str) or not isinstance(where, str):
             continue
         if kind == KIND_NOTE:
@@ -171,7 +177,7 @@ def _parse_area(sheet: str, where: str, flag_col: object) -> Area | None:
 # --------------------------------------------------------------------------- planning
 def plan_marks(book: xw.Book, marks: Sequence[Mark], state: MarkState, *, note_limit: int | None = None) -> MarkPlan:
     """Flags blocks and notes for ``marks``; reads which flagged cells already carry a note."""
-    plan = MarkPlan()
+    plan = MarkPlan(generated=list(state.sheets))
     by_sheet: dict[str, list[Mark]] = {}
     for m in marks:
         by_sheet.setdefault(m.sheet, []).append(m)
@@ -253,8 +259,12 @@ class RollbackFailed(Exception):
 
 
 def write_marks(book: xw.Book, plan: MarkPlan, journal: MarkState) -> None:
-    """Create ``_zhenggai`` (hidden) with its index and flags, then the rules and notes."""
-    if plan.empty:
+    """Create ``_zhenggai`` (hidden) with its index and flags, then the rules and notes.
+
+    The plan's ``generated`` sheets (recorded by an earlier :func:`record_sheet`) are
+    recorded again, so that a rerun of 检查台账 does not forget them.
+    """
+    if plan.empty and not plan.generated:
         return
     flags = book.sheets.add(FLAGS_SHEET, after=book.sheets[-1])
     journal.flags_sheet = True
@@ -280,11 +290,38 @@ def write_marks(book: xw.Book, plan: MarkPlan, journal: MarkState) -> None:
 
 def _index_rows(plan: MarkPlan) -> list[list[str]]:
     rows = [[INDEX_TITLE, "", "", ""], list(INDEX_HEADER)]
+    rows += [[KIND_SHEET, name, "", ""] for name in plan.generated]
     for sf in plan.sheets:
         rows.append([KIND_AREA, sf.area.sheet, sf.area.address, column_letter(sf.area.flag_col)])
     for sheet_name, cell, _text in plan.notes:
         rows.append([KIND_NOTE, sheet_name, cell, ""])
     return rows
+
+
+def record_sheet(book: xw.Book, state: MarkState, name: str, journal: MarkState) -> None:
+    """Note in ``_zhenggai``'s index that the add-in generated sheet ``name`` (creating ``_zhenggai`` if needed).
+
+    Buttons that write a sheet of their own (月度排名 → 排名) use the record to know that a
+    sheet of that name is theirs to replace; a sheet of the same name that is not
+    recorded belongs to the user and is never overwritten.
+    """
+    if name in state.sheets:
+        return
+    record = [[KIND_SHEET, name, "", ""]]
+    if state.flags_sheet:
+        flags = book.sheets[FLAGS_SHEET]
+        row = flags.range((INDEX_ROW0 - 1, 1)).expand("down").last_cell.row + 1
+        flags.range((row, 1), (row, len(INDEX_HEADER))).number_format = "@"
+        flags.range((row, 1)).value = record
+    else:
+        flags = book.sheets.add(FLAGS_SHEET, after=book.sheets[-1])
+        journal.flags_sheet = True
+        flags.visible = False
+        rows = [[INDEX_TITLE, "", "", ""], list(INDEX_HEADER), *record]
+        flags.range((1, 1), (len(rows), len(INDEX_HEADER))).number_format = "@"
+        flags.range((1, 1)).value = rows
+        state.flags_sheet = True
+    state.sheets.append(name)
 
 
 # --------------------------------------------------------------------------- removing

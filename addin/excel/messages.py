@@ -19,6 +19,8 @@ from addin.ledger.reader import SkippedSheet
 if TYPE_CHECKING:
     import xlwings as xw
 
+    from addin.chain.audit import CellChange
+    from addin.chain.run import AssignRun
     from addin.settings import Settings
 
 TITLE = "整改台账助手"
@@ -125,10 +127,6 @@ NOTHING_TO_CLEAR = "当前工作簿中没有整改助手添加的检查结果或
 
 
 # --------------------------------------------------------------------------- placeholders, 设置, 关于
-def not_available(label: str) -> str:
-    return f"“{label}”功能尚未开放，将在后续版本中提供。\n本次没有对工作簿做任何修改。"
-
-
 def settings_text(settings: Settings, *, config_dir: Path, today: dt.date) -> str:
     """Where the settings file is and what is in force."""
     lines = [f"设置文件：{settings.path}" if settings.path else "设置文件：未找到，使用默认设置。"]
@@ -165,3 +163,75 @@ def about_text(*, version: str, rules: int, ledgers: Sequence[str]) -> str:
             "同样的检查也可以在命令行中批量运行：zhenggai check 文件或文件夹",
         ]
     )
+
+
+# --------------------------------------------------------------------------- 月度排名
+NO_PROBLEM_LEDGER = (
+    "当前工作簿中没有问题整改台账或督查评分表，无法排名，没有做任何修改。\n"
+    "月度排名按问题整改台账（以及户表、帮扶记录、督查评分表）计算各乡镇、部门的得分。"
+)
+
+
+def ranking_done(
+    *, month: str, evaluated_at: dt.date, sheet: str, foreign: bool, headlines: Sequence[str],
+    history: Path | None, notes: int,
+) -> str:  # fmt: skip
+    """The summary after 月度排名."""
+    lines = [f"{month}月度排名完成（按 {evaluated_at.isoformat()} 的台账状态），结果在“{sheet}”工作表。"]
+    if foreign:
+        lines.append("工作簿中已有的“排名”工作表不是整改助手生成的，没有改动它。")
+    lines += headlines
+    if history is not None:
+        lines.append(f"后三名累计次数取自排名历史：{history}（本月未发布，次数按发布后计算）。")
+    else:
+        lines.append("没有找到排名历史数据库，后三名累计次数只计本月。")
+    lines.append("发布到排名历史由县里用命令行完成：zhenggai rank --month YYYY-MM 台账 --publish")
+    if notes:
+        lines.append(f"另有 {notes} 条说明（未计入排名的问题、未采用的评分等），写在“{sheet}”表格下方。")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- 生成汇总
+def summary_done(*, as_of: dt.date, sheet: str, foreign: bool, figures: Sequence[str]) -> str:
+    """The summary after 生成汇总."""
+    lines = [f"汇总完成（统计日期 {as_of.isoformat()}），结果在“{sheet}”工作表。"]
+    if foreign:
+        lines.append("工作簿中已有的“汇总”工作表不是整改助手生成的，没有改动它。")
+    lines += figures
+    lines.append(
+        "完成率和逾期趋势图表没有画在工作簿里；需要图表时，用命令行 zhenggai summary 生成 汇总.xlsx（附图表）。"
+    )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- 分配责任人 / 撤销上次分配
+NOTHING_TO_UNDO = "“操作记录”中没有尚未撤销的分配，无需撤销，没有做任何修改。"
+
+
+def assign_done(run: AssignRun) -> str:
+    """The summary after 分配责任人."""
+    filled = sum(1 for c in run.changes if c.new not in (None, ""))
+    conflicts = sum(len(p.conflicts) for p in run.plans)
+    unresolved = sum(len(p.unresolved) for p in run.plans)
+    created = sorted({h for p in run.plans for h in p.created})
+    lines = [f"分配责任人完成：问题 {run.problems} 行，写入 {filled} 个单元格（已填写的内容没有改动）。"]
+    if created:
+        lines.append(f"新增列：{'、'.join(created)}")
+    if conflicts:
+        lines.append(f"已填责任人等与建议不一致 {conflicts} 处：建议写在“建议…”列，并列入“检查结果”。")
+    if unresolved:
+        lines.append(f"未能分配 {unresolved} 行：原因见“检查结果”（多为责任体系花名册缺少相应的人）。")
+    if run.roster.empty:
+        lines.append("没有找到责任体系花名册：只能确定所属“六个一”，无法写出具体的人（见“设置”中的 roster）。")
+    lines.append(f"检查发现 {len(run.findings)} 条，责任人写在“检查结果”的“责任人”列；统计见“六个一统计”。")
+    lines.append(f"每个写入的单元格都记在“操作记录”（批次 {run.run_id}），可用“撤销上次分配”恢复。")
+    return "\n".join(lines)
+
+
+def undo_done(batch: str, *, restored: int, kept: Sequence[CellChange]) -> str:
+    """The summary after 撤销上次分配."""
+    lines = [f"已撤销分配批次 {batch}：恢复 {restored} 个单元格。"]
+    if kept:
+        cells = "、".join(f"{c.sheet}!{c.cell}" for c in kept[:MAX_LISTED]) + (" 等" if len(kept) > MAX_LISTED else "")
+        lines.append(f"{len(kept)} 个单元格在分配后被手工改过，保留了现在的内容：{cells}")
+    return "\n".join(lines)

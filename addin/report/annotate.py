@@ -9,6 +9,7 @@ any spreadsheet program; tests convert it with LibreOffice to prove that.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from addin.check import FileResult
@@ -23,9 +24,9 @@ def checked_name(path: Path) -> str:
     return f"{path.stem}.checked.xlsx"
 
 
-def findings_sheet(result: FileResult) -> NewSheet:
+def findings_sheet(result: FileResult, owners: Sequence[str] | None = None) -> NewSheet:
     rows = []
-    for row in findings_rows(result.findings):
+    for row in findings_rows(result.findings, owners=owners):
         values = list(row.values)
         if row.link is not None:
             values[2] = Link(sheet=row.link[0], cell=row.link[1])
@@ -46,8 +47,12 @@ def _values_copy(book: RawWorkbook, dst: Path) -> None:
     write_new_workbook(dst, sheets)
 
 
-def write_checked_copy(result: FileResult, out_dir: Path) -> Path:
-    """Write the annotated copy of one checked file into ``out_dir``; returns its path."""
+def write_checked_copy(result: FileResult, out_dir: Path, *, owners: Sequence[str] | None = None) -> Path:
+    """Write the annotated copy of one checked file into ``out_dir``; returns its path.
+
+    ``owners`` fills the 责任人 column of 检查结果 (one text per finding, see
+    :func:`addin.chain.run.finding_owner_texts`).
+    """
     src = Path(result.path)
     out_dir = Path(out_dir)
     try:
@@ -57,7 +62,7 @@ def write_checked_copy(result: FileResult, out_dir: Path) -> Path:
     dst = out_dir / checked_name(src)
     if dst.resolve() == src.resolve():
         raise OutputError(dst, "输出文件与输入文件相同，拒绝覆盖原文件", remedy="请换一个 --out 目录")
-    sheet = findings_sheet(result)
+    sheet = findings_sheet(result, owners)
     marks = _marks(result)
     if sniff(src) == "zip":
         write_annotated_copy(src, dst, new_sheets=[sheet], marks=marks)

@@ -39,8 +39,12 @@ class FindingRow:
     link: tuple[str, str] | None
 
 
-def findings_rows(findings: Sequence[Finding], *, rule_titles: dict[str, str] | None = None) -> list[FindingRow]:
-    """Rows for the findings sheet, in report order."""
+def findings_rows(
+    findings: Sequence[Finding], *, rule_titles: dict[str, str] | None = None, owners: Sequence[str] | None = None
+) -> list[FindingRow]:
+    """Rows for the findings sheet, in report order; ``owners`` fills the 责任人 column (same order)."""
+    if owners is not None and len(owners) != len(findings):
+        raise ValueError(f"{len(owners)} owners for {len(findings)} findings")
     rows = []
     for n, f in enumerate(findings, start=1):
         cell = f.cell or ""
@@ -58,7 +62,7 @@ def findings_rows(findings: Sequence[Finding], *, rule_titles: dict[str, str] | 
                     f.ref,
                     "" if f.value is None else display(f.value),
                     f.key,
-                    "",
+                    owners[n - 1] if owners is not None else "",
                 ],
                 link=(f.sheet, cell or f"A{f.row}") if f.row else None,
             )

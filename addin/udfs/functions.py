@@ -147,12 +147,10 @@ def ZG_RISK(
 
 
 @xw.func(call_in_wizard=False, category=CATEGORY)
-@xw.arg("category", Cells, ndim=2, doc="问题类别或“六个一”事项")
+@xw.arg("category", Cells, ndim=2, doc="问题类别（如 住房安全、C11）或问题描述")
 @xw.arg("township", Cells, ndim=2, doc="可省略：乡镇")
 @xw.arg("village", Cells, ndim=2, doc="可省略：行政村")
 @xw.arg("household", Cells, ndim=2, doc="可省略：户主姓名或户编号")
 def ZG_OWNER(category: Any, township: Any = None, village: Any = None, household: Any = None) -> Any:
-    """按“六个一”责任链返回责任人（此功能尚未开放，目前返回“未配置”）。"""
-    # The owner-assignment issue will fill this in; the signature (category, township,
-    # village, household) is fixed now so formulas typed today keep working then.
+    """按“六个一”责任链和责任体系花名册返回所属“一”和责任人，如“② 张三（沙窝镇）”。"""
     return logic.owner(category, township, village, household)

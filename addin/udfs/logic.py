@@ -27,6 +27,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from addin.chain.assign import owner_for
+from addin.chain.roster import Roster, load_roster
+from addin.chain.run import owner_text
+from addin.chain.yimap import YiMap, load_yi_map
 from addin.check import check_grid
 from addin.errors import ZhenggaiError
 from addin.ledger import idcard
@@ -42,7 +46,6 @@ from addin.settings import Settings, find_settings, load_settings
 log = logging.getLogger(__name__)
 
 SEPARATOR = "；"
-NOT_CONFIGURED = "未配置"
 TABLE_LEVEL_CHECKS = frozenset({"required_columns", "money_unit_mix"})
 """Check kinds that judge the table's columns, not a row: reported once per table, never per row."""
 
@@ -404,6 +407,30 @@ def risk(
 # ---------------------------------------------------------------- ZG_OWNER
 
 
+def _roster_and_map(settings: Settings) -> tuple[Roster, YiMap]:
+    """The roster named in the settings (read once per file version) and the "一" mapping in force."""
+    roster = load_roster(settings, [], today=settings.today()) if settings.roster is not None else Roster()
+    return roster, load_yi_map(settings)
+
+
 def owner(category: Any, township: Any = None, village: Any = None, household: Any = None) -> Any:
-    """ZG_OWNER: the "六个一" owner chain is a later feature; until then every cell says so."""
-    return elementwise(lambda *_: NOT_CONFIGURED, category, township, village, household)
+    """ZG_OWNER: the "一" and the named owner of an item, from the settings' roster (as 分配责任人 decides)."""
+    settings = settings_in_force()
+
+    def one(cat: Any, town: Any, vil: Any, hh: Any) -> str:
+        if is_empty(cat):
+            return ""
+        roster, yimap = _roster_and_map(settings)
+        text = "" if is_empty(cat) else str(cat).strip()
+        found = owner_for(
+            roster,
+            yimap,
+            category=text,
+            description=text,
+            township="" if is_empty(town) else str(town),
+            village="" if is_empty(vil) else str(vil),
+            household="" if is_empty(hh) else str(hh),
+        )
+        return owner_text(found) + ("（未配置责任体系花名册）" if roster.empty else "")
+
+    return guarded(lambda: elementwise(one, category, township, village, household))

@@ -299,6 +299,14 @@ class Replayer:
             width = max((_display_width(cell.value) for (cell,) in ws.iter_rows(min_col=c, max_col=c)), default=0)
             ws.column_dimensions[get_column_letter(c)].width = min(width + 2, 255)
 
+    def do_setColumnWidth(self, a: dict[str, Any]) -> None:
+        """Office.js ``format.columnWidth`` is in points; the workbook keeps characters (Calibri 11: 7 px + 5)."""
+        _r1, c1, _r2, c2 = self._bounds(a)
+        (points,) = a["args"] if isinstance(a["args"], list) else [a["args"]]
+        chars = round((float(points) / 0.75 - 5) / 7, 2)
+        for c in range(c1, c2 + 1):
+            self._ws(a).column_dimensions[get_column_letter(c)].width = chars
+
     def do_freezePaneAtRange(self, a: dict[str, Any]) -> None:
         ref = a["args"][0].replace("$", "")
         ws = self._ws(a)
