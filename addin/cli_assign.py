@@ -109,7 +109,7 @@ def write_assigned_copy(src: Path, run: AssignRun, out_dir: Path) -> Path:
     """The new workbook of one assignment run (see the module docstring)."""
     _package_only(src)
     dst = output_path(src, out_dir, "assigned")
-    headers = {(t.sheet, t.header_rows[-1]): 1 for t in run.ledgers.of_kind("problems") if t.header_rows}
+    headers = {(t.sheet, t.layout.leaf_row + 1): 1 for t in run.ledgers.of_kind("problems")}
     marks = [
         CellMark(sheet=m.sheet, row=m.row, column=m.column, severity=str(m.severity), text=m.text)  # type: ignore[arg-type]
         for m in cell_marks([*run.findings, *run.notes])

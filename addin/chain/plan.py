@@ -112,7 +112,7 @@ class _Columns:
         self.table = table
         self.plan = plan
         self.reason = reason
-        self.header_row = table.header_rows[-1]
+        self.header_row = table.layout.leaf_row + 1  # 1-based; never the row numbering the columns
         layout = table.layout
         self.by_header = {header_key(c.leaf): c.col + 1 for c in layout.columns}
         right = max([layout.last_col + 1, *(c.col + 1 for c in layout.columns)])

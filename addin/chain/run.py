@@ -67,6 +67,7 @@ class AssignRun:
     run_id: str
     when: dt.datetime
     previous_audit: list[list[Any]] = field(default_factory=list)  # rows of an existing 操作记录 (header excluded)
+    problem_owners: dict[tuple[str, int], Owners] = field(default_factory=dict)  # (sheet, Excel row) → owners
 
     @property
     def changes(self) -> list[CellChange]:
@@ -86,9 +87,12 @@ class AssignRun:
         return [*self.previous_audit, *audit_rows(self.changes, self.run_id, self.when)]
 
     def owner_texts(self) -> list[str]:
-        """The 责任人 column for ``findings + notes`` (a note's owner is the suggestion it carries)."""
+        """The 责任人 column for ``findings + notes`` (a note names the owners of its problem row)."""
         texts = [owner_text(o) for o in self.finding_owners]
-        return texts + [n.suggested or "" for p in self.plans for n in p.notes]
+        for note in (n for p in self.plans for n in p.notes):
+            owners = self.problem_owners.get((note.sheet, note.row))
+            texts.append(owner_text(owners) if owners is not None else note.suggested)
+        return texts
 
 
 def _used_widths(book: RawWorkbook) -> dict[str, int]:
@@ -129,10 +133,12 @@ def assign_workbook(
     yimap = load_yi_map(settings)
     run_id = new_run_id(now)
     widths = _used_widths(book)
-    plans = [
-        plan_assignment(table, assign_problems(table, roster, yimap), run_id, now, used_width=widths.get(table.sheet))
-        for table in ledgers.of_kind("problems")
-    ]
+    plans = []
+    problem_owners: dict[tuple[str, int], Owners] = {}
+    for table in ledgers.of_kind("problems"):
+        assignments = assign_problems(table, roster, yimap)
+        problem_owners.update({(table.sheet, a.row): a.owners for a in assignments})
+        plans.append(plan_assignment(table, assignments, run_id, now, used_width=widths.get(table.sheet)))
     owners = assign_findings(findings, ledgers, roster, yimap)
     stats = build_chain_stats([ledgers], roster, yimap, today=today, settings=settings, findings=findings)
     return AssignRun(
@@ -146,6 +152,7 @@ def assign_workbook(
         run_id=run_id,
         when=now,
         previous_audit=previous_audit_rows(book),
+        problem_owners=problem_owners,
     )
 
 

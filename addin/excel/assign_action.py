@@ -39,7 +39,7 @@ def assign_owners(book: xw.Book) -> None:
     """分配责任人: owners for every problem row and finding; 操作记录 makes it undoable."""
     settings = load_settings(near=book_file(book))
     today = settings.today()
-    run = assign_workbook(read_book(book), settings=settings, today=today)
+    run = assign_workbook(read_book(book, include=[AUDIT_SHEET]), settings=settings, today=today)
     if not run.ledgers.tables:
         messages.show(book, messages.no_ledgers(run.ledgers.skipped), problem=True)
         return
@@ -61,7 +61,7 @@ def assign_owners(book: xw.Book) -> None:
 
 def undo_assignment(book: xw.Book) -> None:
     """撤销上次分配: restore the cells of the newest batch in 操作记录 that nobody edited since."""
-    plan = plan_undo(read_book(book))
+    plan = plan_undo(read_book(book, include=[AUDIT_SHEET]))
     if plan.batch is None:
         messages.show(book, messages.NOTHING_TO_UNDO)
         return

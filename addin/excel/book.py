@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,15 +48,19 @@ def book_file(book: xw.Book) -> Path | None:
     return path if path.is_absolute() and path.is_file() else None
 
 
-def read_book(book: xw.Book) -> RawWorkbook:
-    """Every worksheet's values (and merged ranges) as the core reads them from a file."""
+def read_book(book: xw.Book, *, include: Collection[str] = ()) -> RawWorkbook:
+    """Every worksheet's values (and merged ranges) as the core reads them from a file.
+
+    Our own sheets come back empty (they are never ledgers), except those named in
+    ``include`` (e.g. 操作记录, which 撤销上次分配 reads).
+    """
     path = book_file(book)
     merges = file_merges(path) if path is not None else None
     sheets = []
     for sheet in book.sheets:
         name = sheet.name
         visible = bool(sheet.visible)
-        if name in OWN_SHEETS:
+        if name in OWN_SHEETS and name not in include:
             sheets.append(RawSheet(name=name, cells=[], visible=visible))
             continue
         cells = sheet_values(sheet)

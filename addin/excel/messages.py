@@ -88,8 +88,9 @@ def check_done(
     kept_user_notes: int,
     notes_over_limit: int,
     skipped: Sequence[SkippedSheet],
+    infos: int = 0,
 ) -> str:
-    """The summary after 检查台账."""
+    """The summary after 检查台账 (提示 findings are listed on 检查结果 but colour no cell)."""
     lines = [f"检查完成（检查日期 {as_of.isoformat()}）：共检查 {len(sheets)} 张台账（{_names(sheets)}）。"]
     if errors or warnings:
         lines.append(
@@ -102,8 +103,12 @@ def check_done(
             lines.append(f"有 {kept_user_notes} 个标出的单元格原来就有批注，保留原批注不变，原因请看“检查结果”表。")
         if notes_over_limit:
             lines.append(f"另有 {notes_over_limit} 个单元格未添加说明批注（数量较多），原因请看“检查结果”表。")
-    else:
+    elif not infos:
         lines.append("未发现问题。")
+    else:
+        lines.append("未发现错误或警告。")
+    if infos:
+        lines.append(f"另有 {infos} 条提示（仅供参考，不标颜色），见“检查结果”工作表。")
     others = [s for s in skipped if s.reason != "本工具生成的工作表"]
     if others:
         lines.append("未检查的工作表：")
@@ -221,8 +226,12 @@ def assign_done(run: AssignRun) -> str:
         lines.append(f"已填责任人等与建议不一致 {conflicts} 处：建议写在“建议…”列，并列入“检查结果”。")
     if unresolved:
         lines.append(f"未能分配 {unresolved} 行：原因见“检查结果”（多为责任体系花名册缺少相应的人）。")
-    if run.roster.empty:
-        lines.append("没有找到责任体系花名册：只能确定所属“六个一”，无法写出具体的人（见“设置”中的 roster）。")
+    roster = run.roster
+    if not (roster.villages or roster.townships or roster.departments or roster.discipline):
+        lines.append(
+            "没有找到责任体系花名册（只用了户表中的帮扶责任人）：多数问题只能确定所属“六个一”，"
+            "无法写出具体的人。请填写 templates/责任体系花名册.xlsx，并在设置的 roster 中指定。"
+        )
     lines.append(f"检查发现 {len(run.findings)} 条，责任人写在“检查结果”的“责任人”列；统计见“六个一统计”。")
     lines.append(f"每个写入的单元格都记在“操作记录”（批次 {run.run_id}），可用“撤销上次分配”恢复。")
     return "\n".join(lines)

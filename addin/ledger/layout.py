@@ -80,6 +80,7 @@ class SheetLayout:
     grid: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=object))
     grid_start: int = 0  # sheet row of grid[0]; grid columns start at first_col
     origin_rows: dict[int, np.ndarray] = field(default_factory=dict)  # sheet col -> top row of its merge, per grid row
+    leaf_row: int = 0  # the header row holding the leaf texts (the last header row unless that numbers the columns)
 
     def cell_values(self, col: int, rows: np.ndarray) -> np.ndarray:
         """Values of sheet column ``col`` at sheet rows ``rows`` (vertical merges filled)."""
@@ -268,6 +269,8 @@ def analyse(
     layout = SheetLayout(header_rows=header_rows, columns=columns, data_rows=np.empty(0, dtype=int))
     layout.first_col, layout.last_col, layout.title = first_col, last_col, title
     layout.grid, layout.grid_start, layout.origin_rows = grid, start, origin_rows
+    numbered = len(header_rows) > 1 and _is_column_number_row(list(sheet.cells[header_rows[-1]]))
+    layout.leaf_row = header_rows[-2] if numbered else header_rows[-1]
     below_texts: list[str] = []
     repeated = _repeated_header_rows(grid, counts, first_col, header_leaf)
     candidates = np.nonzero(counts)[0]
