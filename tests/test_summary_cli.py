@@ -16,10 +16,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.cli import main
 from tests.helpers.libreoffice import convert
+from tests.helpers.summary_sheet import read_block
 from tests.helpers.township_books import DONE, TownshipBook, write_township_books
 
 AS_OF = "2024-07-17"
@@ -37,20 +37,6 @@ def summary(county: tuple[Path, list[TownshipBook]], tmp_path_factory: pytest.Te
     out = tmp_path_factory.mktemp("out") / "汇总.xlsx"
     assert main(["summary", str(county[0]), "--as-of", AS_OF, "--out", str(out), "-q"]) == 0
     return out
-
-
-def read_block(ws: Worksheet, title: str) -> tuple[list[str], list[list[object]], list[object]]:
-    """(header, value rows, 合计 row) of the block whose title row starts with ``title``."""
-    col_a = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
-    start = next(i for i, v in enumerate(col_a, start=1) if isinstance(v, str) and v.startswith(title))
-    header = [v for v in next(ws.iter_rows(min_row=start + 1, max_row=start + 1, values_only=True)) if v is not None]
-    rows = []
-    for line in ws.iter_rows(min_row=start + 2, values_only=True):
-        values = list(line[: len(header)])
-        if values[0] == "合计":
-            return header, rows, values
-        rows.append(values)
-    raise AssertionError(f"block {title} has no 合计 row")
 
 
 def test_a_folder_of_17_townships_gives_each_townships_numbers(county: tuple, summary: Path) -> None:
