@@ -9,6 +9,7 @@ findings), 1 = error-level findings and ``--strict``, 2 = bad input or usage.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Sequence
@@ -105,10 +106,13 @@ def run_check(
     out_dir: Path | None,
     settings_path: Path | None = None,
     quiet: bool = False,
+    roster: Path | None = None,
 ) -> CheckRun:
-    """The ``check`` command as a function (the demo and tests call it too)."""
+    """The ``check`` command as a function (the demo and tests call it too); ``roster`` overrides the settings'."""
     first = Path(inputs[0]) if inputs else None
     settings = load_settings(settings_path, near=first if first and first.exists() else None)
+    if roster is not None:
+        settings = dataclasses.replace(settings, roster=roster)
     today = settings.today(as_of)
     run = check_paths(
         inputs,
@@ -135,6 +139,28 @@ def _finish(run: CheckRun, *, strict: bool, json_path: Path | None) -> int:
     return 0
 
 
+DEMO_ROSTER = "责任体系花名册（示例）.xlsx"
+
+
+def run_demo(out: Path, as_of: dt.date) -> int:
+    """``zhenggai demo``: check the bundled samples with the sample roster, then summarise them and assign owners."""
+    folder = template_path("samples")
+    samples = [_shown(p) for p in sorted(folder.glob("*.xlsx"))]
+    if not samples:
+        raise UsageError("找不到内置示例台账（templates/samples/）")
+    roster = _shown(folder / DEMO_ROSTER)
+    report = out / "report.json"
+    print(f"检查内置示例台账（{len(samples)} 个文件），参照日期 {as_of}，责任体系花名册 {roster.name}，结果写到 {out}/")
+    run = run_check(samples, as_of=as_of, json_path=report, out_dir=out, quiet=True, roster=roster)
+    code = _finish(run, strict=False, json_path=report)
+    day = as_of.isoformat()
+    print("\n生成汇总（zhenggai summary）：")
+    code = max(code, main(["summary", *map(str, samples), "--out", str(out / "汇总.xlsx"), "--as-of", day, "-q"]))
+    print("\n按“六个一”分配责任人（zhenggai assign）：")
+    assign = ["assign", *map(str, samples), "--roster", str(roster), "--out", str(out / "分配责任人"), "--as-of", day]
+    return max(code, main([*assign, "-q"]))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -150,13 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return _finish(run, strict=args.strict, json_path=args.json)
         if args.command == "demo":
-            samples = [_shown(p) for p in sorted(template_path("samples").glob("*.xlsx"))]
-            if not samples:
-                raise UsageError("找不到内置示例台账（templates/samples/）")
-            report = args.out / "report.json"
-            print(f"检查内置示例台账（{len(samples)} 个文件），参照日期 {args.as_of}，结果写到 {args.out}/")
-            run = run_check(samples, as_of=args.as_of, json_path=report, out_dir=args.out, quiet=True)
-            return _finish(run, strict=False, json_path=report)
+            return run_demo(args.out, args.as_of)
         for module in COMMAND_MODULES:
             if args.command == module.NAME:
                 return module.run(args)
