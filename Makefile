@@ -24,6 +24,7 @@ bench: $(TSTAMP)
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_udfs.py
 	$(BIN)/python bench/bench_ribbon.py
+	$(BIN)/python bench/bench_upward.py
 
 system-deps:
 	@scripts/ensure-system-deps
