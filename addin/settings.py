@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from addin.errors import ConfigError
+from addin.errors import ConfigError, SchemaError
 from addin.jsonfiles import load_validated
+from addin.rules.catalog import RuleTemplate, default_rules, load_custom_rules
 from addin.rules.engine import RuleSettings
 
 SETTINGS_NAME = "zhenggai.json"
@@ -46,12 +47,14 @@ class Settings:
     ranking: dict[str, Any] = field(default_factory=dict)  # 月度排名 options (addin.summary)
     history_db: Path | None = None  # ranking history SQLite file, resolved like ``roster``
     mail: dict[str, Any] = field(default_factory=dict)  # SMTP and recipients (addin.report)
+    custom_rules: tuple[RuleTemplate, ...] = ()  # the county's own rules ("custom_rules"), validated on load
 
     @property
     def rule_settings(self) -> RuleSettings:
-        # The chain block reaches the PR-YI-UNKNOWN rule as its "chain" parameter (addin/rules/ops_chain.py).
-        params = {**self.params, "chain": self.chain} if self.chain else self.params
-        return RuleSettings(params=params, overrides=self.rules)
+        # The chain and ranking blocks reach the rules as their "chain" parameter (PR-YI-UNKNOWN,
+        # addin/rules/ops_chain.py) and "ranking" parameter (IS-*, addin/rules/ops_inspection.py).
+        params = {**self.params, **{k: v for k, v in (("chain", self.chain), ("ranking", self.ranking)) if v}}
+        return RuleSettings(params=params, overrides=self.rules, custom=self.custom_rules)
 
     def today(self, cli_as_of: dt.date | None = None) -> dt.date:
         """“Today” for every date rule: --as-of, else the settings file, else the system date."""
@@ -99,6 +102,8 @@ def load_settings(explicit: Path | None = None, near: Path | None = None) -> Set
         return Settings()
     doc = load_validated(path, "settings.schema.json")
     limits = doc.get("limits", {})
+    custom = load_custom_rules(doc.get("custom_rules", []), path)
+    _check_rule_ids(doc.get("rules", {}), custom, path)
     return Settings(
         path=path,
         as_of=_date(doc.get("as_of"), path, "as_of"),
@@ -114,4 +119,13 @@ def load_settings(explicit: Path | None = None, near: Path | None = None) -> Set
         ranking=dict(doc.get("ranking", {})),
         history_db=_path(doc.get("history_db"), path),
         mail=dict(doc.get("mail", {})),
+        custom_rules=custom,
     )
+
+
+def _check_rule_ids(overrides: dict[str, Any], custom: tuple[RuleTemplate, ...], path: Path) -> None:
+    """An override must name a rule that exists: a mistyped id would otherwise change nothing, silently."""
+    known = {t.rule.id for t in (*default_rules(), *custom)}
+    for rule_id in overrides:
+        if rule_id not in known:
+            raise SchemaError(path, f"$.rules.{rule_id}", f"没有编号为“{rule_id}”的规则（规则编号见 docs/rules.md）")

@@ -380,6 +380,7 @@ def test_registry_is_the_ribbon_contract() -> None:
         ("monthly_ranking", "月度排名"),
         ("export_report", "导出上报"),
         ("show_settings", "设置"),
+        ("rule_docs", "规则说明"),
         ("about", "关于"),
     ]
 

@@ -49,6 +49,7 @@ CONTRACT = [
     ("monthly_ranking", "月度排名"),
     ("export_report", "导出上报"),
     ("show_settings", "设置"),
+    ("rule_docs", "规则说明"),
     ("about", "关于"),
 ]
 CUI = f"{{{xlam.package.CUSTOMUI14_NS}}}"

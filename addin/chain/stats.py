@@ -205,7 +205,8 @@ def _by_yi_township(items: Sequence[Item], findings: Sequence[FindingOwner]) -> 
         groups[(item.yi, item.township)].append(item)
     errors: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     for f in findings:
-        errors[(f.owners.yi, f.township)][0 if f.finding.severity is Severity.ERROR else 1] += 1
+        if f.finding.severity.reported:  # 提示 (info) is neither an error nor a warning
+            errors[(f.owners.yi, f.township)][0 if f.finding.severity is Severity.ERROR else 1] += 1
     keys = set(groups) | set(errors)
     towns = township_order({t for _, t in keys}, default_catalog().code_list("townships"))
     block = Block(

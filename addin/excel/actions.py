@@ -25,6 +25,7 @@ from addin.excel.book import book_file, read_book
 from addin.excel.export_action import export_report
 from addin.excel.findings_sheet import write_findings_sheet
 from addin.excel.ranking_action import monthly_ranking
+from addin.excel.rule_docs_action import write_rule_docs
 from addin.excel.summary_action import make_summary
 from addin.report.findings import cell_marks, findings_rows
 from addin.rules.model import Severity
@@ -74,6 +75,7 @@ def check_ledgers(book: xw.Book) -> None:
             sheets=list(dict.fromkeys(t.sheet for t in ledgers.tables)),
             errors=sum(1 for f in findings if f.severity is Severity.ERROR),
             warnings=sum(1 for f in findings if f.severity is Severity.WARNING),
+            infos=sum(1 for f in findings if f.severity is Severity.INFO),
             notes=len(plan.notes),
             kept_user_notes=plan.kept_user_notes,
             notes_over_limit=plan.notes_over_limit,
@@ -126,6 +128,7 @@ ACTIONS: dict[str, Action] = {
         Action("monthly_ranking", "月度排名", monthly_ranking),
         Action("export_report", "导出上报", export_report),
         Action("show_settings", "设置", show_settings),
+        Action("rule_docs", "规则说明", write_rule_docs),
         Action("about", "关于", about),
     )
 }

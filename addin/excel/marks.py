@@ -4,8 +4,8 @@ How a flagged cell is marked (design §6):
 
 * the hidden sheet ``_zhenggai`` holds one block of flags per flagged sheet: the
   flagged sheet's rows from its first to its last flagged row, one column per
-  column of the flagged area; 2 = error, 1 = warning, empty = clean. Each block is
-  one bulk write;
+  column of the flagged area; 2 = error, 1 = warning, empty = clean (提示 findings
+  flag no cell, see :func:`addin.report.findings.cell_marks`). Each block is one bulk write;
 * each flagged sheet gets two conditional formats over its flagged area (errors
   light red FFC7CE, warnings yellow FFEB9C) whose formula looks the flag up at the
   same address on ``_zhenggai``: ``=INDEX('_zhenggai'!$F$1:$Q$120,ROW(),COLUMN()-1)=2``.

@@ -146,6 +146,9 @@ def settings_text(settings: Settings, *, config_dir: Path, today: dt.date) -> st
         lines.append("年龄计算参照日：与检查日期相同")
     lines.append("调整的参数：" + (_pairs(settings.params) or "无（全部使用默认值）"))
     lines.append("调整的规则：" + (_pairs(settings.rules) or "无"))
+    if settings.custom_rules:
+        names = "、".join(f"{t.rule.id}（{t.rule.title or t.rule.message}）" for t in settings.custom_rules)
+        lines.append(f"本县自定的规则 {len(settings.custom_rules)} 条：{names}；说明见“规则说明”按钮")
     if settings.sheet_kinds:
         lines.append("指定的台账类型：" + _pairs(settings.sheet_kinds))
     lines.append(f"文件大小上限：{settings.max_file_mb:g} MB；行数上限：{settings.max_rows}")
@@ -243,4 +246,13 @@ def undo_done(batch: str, *, restored: int, kept: Sequence[CellChange]) -> str:
     if kept:
         cells = "、".join(f"{c.sheet}!{c.cell}" for c in kept[:MAX_LISTED]) + (" 等" if len(kept) > MAX_LISTED else "")
         lines.append(f"{len(kept)} 个单元格在分配后被手工改过，保留了现在的内容：{cells}")
+    return "\n".join(lines)
+
+
+def rule_docs_done(*, sheet: str, rules: int, foreign: bool) -> str:
+    """The message after 规则说明."""
+    lines = [f"已把 {rules} 条检查规则的说明写入“{sheet}”工作表：每条规则查什么、为什么查、错误和正确的示例、怎样改。"]
+    if foreign:
+        lines.append("工作簿中已有一张不是整改助手生成的“规则说明”表，没有改动它。")
+    lines.append("本县在设置文件中自定或调整的规则已计入；再次点击会更新这张表。")
     return "\n".join(lines)

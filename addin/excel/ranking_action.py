@@ -20,8 +20,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from addin.check import check_book
-from addin.errors import UsageError
-from addin.excel import com, marks, messages
+from addin.excel import com, marks, messages, own_sheets
 from addin.excel.book import book_file, read_book
 from addin.settings import load_settings
 from addin.summary.history import default_path
@@ -51,11 +50,14 @@ def monthly_ranking(book: xw.Book) -> None:
     rows = sheet_rows(run.ranking, as_of=today, state=run.state)
     notes = run.summary_notes()
     state = marks.read_state(book)
-    name, foreign = target_sheet(book, state)
+    name, foreign = own_sheets.target_sheet(
+        book, RANKING_SHEET, FALLBACK_SHEET, lambda candidate: is_ours(book, candidate), "排名"
+    )
     with com.quiet_screen(book), marks.all_or_nothing(book) as journal:
-        if name in [s.name for s in book.sheets]:
+        at = own_sheets.position(book, name)
+        if at is not None:
             book.sheets[name].delete()
-        sheet = write_ranking_sheet(book, name, rows, notes)
+        sheet = write_ranking_sheet(book, name, rows, notes, at=at)
         marks.record_sheet(book, state, name, journal)
         sheet.activate()
     messages.show(book, done_message(run, name, foreign))
@@ -67,27 +69,14 @@ def is_ours(book: xw.Book, name: str) -> bool:
     return isinstance(value, str) and OWN_TITLE_MARK in value
 
 
-def target_sheet(book: xw.Book, state: marks.MarkState) -> tuple[str, bool]:
-    """(sheet to write, whether a foreign 排名 made us write elsewhere)."""
-    names = {s.name for s in book.sheets}
-    if RANKING_SHEET not in names or (RANKING_SHEET in state.sheets and is_ours(book, RANKING_SHEET)):
-        return RANKING_SHEET, False
-    if is_ours(book, RANKING_SHEET):  # ours, though its record went with 清除标记
-        return RANKING_SHEET, False
-    if FALLBACK_SHEET in names and not is_ours(book, FALLBACK_SHEET):
-        raise UsageError(
-            f"工作簿中已有“{RANKING_SHEET}”和“{FALLBACK_SHEET}”两张不是整改助手生成的工作表，为避免覆盖，没有写入排名",
-            remedy="请把其中一张改名后重试",
-        )
-    return FALLBACK_SHEET, True
-
-
-def write_ranking_sheet(book: xw.Book, name: str, rows: Sequence[Sequence[object]], notes: Sequence[str]) -> xw.Sheet:
+def write_ranking_sheet(
+    book: xw.Book, name: str, rows: Sequence[Sequence[object]], notes: Sequence[str], *, at: int | None = None
+) -> xw.Sheet:
     """Add the sheet and write title, header, unit rows and the notes below them in one bulk write each."""
     width = len(rows[1])
     body = [list(r) for r in rows]
     below = [[""] * width, ["说明", *[""] * (width - 1)], *([n, *[""] * (width - 1)] for n in notes)]
-    sheet = book.sheets.add(name, after=book.sheets[-1])
+    sheet = own_sheets.add_sheet(book, name, at)
     try:
         last = len(body) + len(below)
         for first, end in _text_spans(width):

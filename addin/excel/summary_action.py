@@ -23,8 +23,7 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from addin.check import check_book
-from addin.errors import UsageError
-from addin.excel import com, marks, messages
+from addin.excel import com, marks, messages, own_sheets
 from addin.excel.book import book_file, read_book
 from addin.ledger.workbook import RawSheet, RawWorkbook
 from addin.settings import load_settings
@@ -62,7 +61,7 @@ def make_summary(book: xw.Book) -> None:
     state = marks.read_state(book)
     name, foreign = target_sheet(book)
     with com.quiet_screen(book), marks.all_or_nothing(book) as journal:
-        position = _position(book, name)
+        position = own_sheets.position(book, name)
         if position is not None:
             book.sheets[name].delete()
         sheet = write_summary_sheet(book, name, layout, position)
@@ -87,43 +86,13 @@ def is_ours(book: xw.Book, name: str) -> bool:
 
 
 def target_sheet(book: xw.Book) -> tuple[str, bool]:
-    """(sheet to write, whether a 汇总 of the user's own made us write to 汇总（整改助手）).
-
-    A 汇总 of ours is replaced where it is (under either name), so reruns never
-    leave two; otherwise 汇总 when the name is free, else 汇总（整改助手）.
-    """
-    names = {s.name for s in book.sheets}
-    foreign = SUMMARY_SHEET in names and not is_ours(book, SUMMARY_SHEET)
-    for name in (SUMMARY_SHEET, FALLBACK_SHEET):
-        if name in names and is_ours(book, name):
-            return name, foreign
-    if not foreign:
-        return SUMMARY_SHEET, False
-    if FALLBACK_SHEET in names:
-        raise UsageError(
-            f"工作簿中已有“{SUMMARY_SHEET}”和“{FALLBACK_SHEET}”两张不是整改助手生成的工作表，为避免覆盖，没有写入汇总",
-            remedy="请把其中一张改名后重试",
-        )
-    return FALLBACK_SHEET, True
-
-
-def _position(book: xw.Book, name: str) -> int | None:
-    """0-based index of the sheet ``name`` (our previous 汇总), or None when there is none."""
-    for i, sheet in enumerate(book.sheets):
-        if sheet.name == name:
-            return i
-    return None
+    """(sheet to write, whether a 汇总 of the user's own made us write to 汇总（整改助手）)."""
+    return own_sheets.target_sheet(book, SUMMARY_SHEET, FALLBACK_SHEET, lambda n: is_ours(book, n), "汇总")
 
 
 def write_summary_sheet(book: xw.Book, name: str, layout: SheetLayout, position: int | None) -> xw.Sheet:
     """Add the sheet (where the previous one stood, else at the end) and write the layout in bulk."""
-    sheets = book.sheets
-    if position == 0:
-        sheet = sheets.add(name, before=sheets[0])
-    elif position is not None and position <= len(sheets):
-        sheet = sheets.add(name, after=sheets[position - 1])  # "after" means the same on every engine
-    else:
-        sheet = sheets.add(name, after=sheets[-1])
+    sheet = own_sheets.add_sheet(book, name, position)
     try:
         for fmt, col1, col2, first, last in layout.formats:
             sheet.range((first, col1), (last, col2)).number_format = fmt

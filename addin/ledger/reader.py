@@ -19,7 +19,7 @@ from addin.ledger.table import LedgerTable, build_table
 from addin.ledger.text import header_key
 from addin.ledger.workbook import RawSheet, RawWorkbook, read_workbook
 
-OWN_SHEETS = frozenset({"检查结果", "_zhenggai", "操作记录", "六个一统计"})
+OWN_SHEETS = frozenset({"检查结果", "_zhenggai", "操作记录", "六个一统计", "规则说明", "规则说明（整改助手）"})
 """Sheets the add-in writes itself; never read back as ledgers."""
 
 

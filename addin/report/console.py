@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from addin.check import CheckRun
 from addin.ledger.definitions import default_catalog
-from addin.rules.model import Severity
+from addin.rules.model import Finding, Severity
+
+
+def _counts(findings: Sequence[Finding]) -> str:
+    """Counts as "错误 3 条，警告 1 条"; 提示 only when there are any, so runs without hints read as before."""
+    by_sev = Counter(f.severity for f in findings)
+    text = f"错误 {by_sev.get(Severity.ERROR, 0)} 条，警告 {by_sev.get(Severity.WARNING, 0)} 条"
+    if by_sev.get(Severity.INFO):
+        text += f"，提示 {by_sev[Severity.INFO]} 条（不计入 JSON 报告）"
+    return text
 
 
 def summary_lines(run: CheckRun, *, top_rules: int = 12) -> list[str]:
@@ -28,12 +38,11 @@ def summary_lines(run: CheckRun, *, top_rules: int = 12) -> list[str]:
             )
         for s in result.ledgers.skipped:
             lines.append(f"  · 工作表“{s.sheet}”：已跳过——{s.reason}")
-        lines.append(f"  发现问题 {len(result.findings)} 条：错误 {result.errors} 条，警告 {result.warnings} 条")
+        lines.append(f"  发现问题 {len(result.findings)} 条：{_counts(result.findings)}")
         if result.output is not None:
             lines.append(f"  标注副本：{result.output}")
     findings = run.findings
-    by_sev = Counter(f.severity for f in findings)
-    lines.append(f"合计：错误 {by_sev.get(Severity.ERROR, 0)} 条，警告 {by_sev.get(Severity.WARNING, 0)} 条")
+    lines.append(f"合计：{_counts(findings)}")
     if findings:
         lines.append("按规则统计：")
         titles = {f.rule: f.message for f in findings}

@@ -82,13 +82,20 @@ class Mark:
 
 
 def cell_marks(findings: Sequence[Finding]) -> list[Mark]:
-    """One mark per flagged cell, reasons joined, errors winning over warnings."""
+    """One mark per flagged cell, reasons joined, errors winning over warnings.
+
+    A 提示 (info) finding never colours a cell by itself — hints would drown the
+    red and yellow cells the clerk must fix; it is listed on 检查结果, and its text
+    joins the note of a cell that is marked anyway for an error or a warning.
+    """
     reasons: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in findings:
         if f.cell:
             reasons[(f.sheet, f.cell)].append(f)
     marks = []
     for (sheet, cell), items in reasons.items():
+        if all(f.severity is Severity.INFO for f in items):
+            continue
         row, col = column_index(cell)
         severity = Severity.ERROR if any(f.severity is Severity.ERROR for f in items) else Severity.WARNING
         text = "\n".join(f"【{f.severity.label}】{f.message}" for f in items)

@@ -13,7 +13,11 @@ from addin.fsutil import atomic_write_bytes
 
 
 def report_dict(run: CheckRun) -> dict[str, Any]:
-    """The report as a dict: tool, version, as_of, files (with their sheets), findings."""
+    """The report as a dict: tool, version, as_of, files (with their sheets), findings.
+
+    Only error and warning findings are reported (the contract of design §5); 提示
+    (info) findings stay in the workbook's 检查结果 sheet and the console.
+    """
     files = []
     for result in run.files:
         entry: dict[str, Any] = {"path": result.path, "sheets": []}
@@ -31,7 +35,7 @@ def report_dict(run: CheckRun) -> dict[str, Any]:
         "version": __version__,
         "as_of": run.as_of.isoformat(),
         "files": files,
-        "findings": [f.as_report() for f in run.findings],
+        "findings": [f.as_report() for f in run.findings if f.severity.reported],
     }
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from addin.errors import ConfigError, SchemaError
-from addin.jsonfiles import load_validated, validate
+from addin.jsonfiles import load_schema, load_validated, validate
 from addin.ledger.definitions import Catalog, default_catalog
 from addin.resources import template_path
 from addin.rules import derived  # noqa: F401 - registers @-values
@@ -25,6 +26,12 @@ from addin.rules.expressions import DERIVED, OPERATORS
 from addin.rules.model import Rule, Severity
 
 PARAM_OPERATORS = frozenset({"related", "group_count", "group_share"})
+# Operators taking exactly [a, b]: checked when the rule is loaded, so a mistake names its key.
+BINARY_OPERATORS = frozenset(
+    {"<", "<=", ">", ">=", "==", "!=", "in", "not_in", "has_any", "has_all", "only", "contains", "matches", "days"}
+    | {"months", "div", "add_days"}
+)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,11 @@ def _walk(expr: Any, path: str) -> Iterable[tuple[str, Any, str]]:
     if isinstance(expr, dict):
         for op, arg in expr.items():
             yield "op", op, path
+            if op in BINARY_OPERATORS and not (isinstance(arg, list) and len(arg) == 2):
+                yield "arity", op, f"{path}.{op}"
+            if op == "date":  # a literal, not a field
+                yield "date", arg, f"{path}.{op}"
+                continue
             if op in PARAM_OPERATORS and isinstance(arg, dict):
                 for k in ("where", "value"):
                     if k in arg:
@@ -104,6 +116,10 @@ def check_expression(expr: Any, ledger_kind: str, catalog: Catalog, source: Path
     for kind, value, where in _walk(expr, path):
         if kind == "op" and value not in OPERATORS:
             raise SchemaError(source, where, f"未知的运算符“{value}”")
+        if kind == "date" and not (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+            raise SchemaError(source, where, f"日期应写成 YYYY-MM-DD（如 2024-01-01），实际为 {value!r}")
+        if kind == "arity":
+            raise SchemaError(source, where, f"运算符“{value}”需要两项，写成 [左边, 右边]")
         if kind == "nested":
             other, sub = value
             if other is not None and other not in catalog.ledgers:
@@ -124,8 +140,15 @@ def check_expression(expr: Any, ledger_kind: str, catalog: Catalog, source: Path
                     raise SchemaError(source, where, f"台账“{ledger.label}”没有字段“{value}”")
 
 
-def _rule(doc: Mapping[str, Any], default_ledger: str, source: Path, index: int, catalog: Catalog) -> RuleTemplate:
-    base = f"$.rules[{index}]"
+def _reason(exc: SchemaError) -> str:
+    """What is wrong, without the file and position (the caller names a better position)."""
+    return exc.detail.split(f"位置 {exc.json_path}：", 1)[-1]
+
+
+def _rule(
+    doc: Mapping[str, Any], default_ledger: str, source: Path, index: int, catalog: Catalog, key: str = "rules"
+) -> RuleTemplate:
+    base = f"$.{key}[{index}]"
     ledger = doc.get("ledger", default_ledger)
     if ledger != "*" and ledger not in catalog.ledgers:
         raise SchemaError(source, f"{base}.ledger", f"未知的台账类型“{ledger}”")
@@ -139,8 +162,8 @@ def _rule(doc: Mapping[str, Any], default_ledger: str, source: Path, index: int,
         validate(options, kind.params_schema, source)
     except SchemaError as exc:
         sub = exc.json_path[1:] if exc.json_path != "$" else ""
-        where = f"{base}{sub}" if "when" in options else f"{base}.options{sub}"
-        raise SchemaError(source, where, exc.detail.split("：", 1)[-1]) from exc
+        where = f"{base}{sub}" if sub.startswith(".when") else f"{base}.options{sub}"
+        raise SchemaError(source, where, _reason(exc)) from exc
     names = set(doc.get("params", {})) | set(doc.get("let", {}))
     for key, expr in (
         ("when", options.get("when")),
@@ -171,6 +194,9 @@ def _rule(doc: Mapping[str, Any], default_ledger: str, source: Path, index: int,
         let=dict(doc.get("let", {})),
         once_per=tuple(doc.get("once_per", ())),
         source=str(source),
+        why=doc.get("why", ""),
+        fix=doc.get("fix", ""),
+        examples=dict(doc.get("examples", {})),
     )
     return RuleTemplate(rule=rule, for_each=doc.get("for_each"), enabled=doc.get("enabled", True))
 
@@ -192,6 +218,45 @@ def load_rules(files: Iterable[Path] | None = None, catalog: Catalog | None = No
             seen[template.rule.id] = path.name
             templates.append(template)
     return templates
+
+
+def load_custom_rules(
+    docs: Sequence[Mapping[str, Any]],
+    source: Path,
+    *,
+    key: str = "custom_rules",
+    builtin: Iterable[RuleTemplate] | None = None,
+    catalog: Catalog | None = None,
+) -> tuple[RuleTemplate, ...]:
+    """A county's own rules, written in its settings file under ``key``, validated like a rule file.
+
+    Every mistake names the settings file and the exact key (``$.custom_rules[2].when.all[1]``);
+    a rule must say which ledger it checks, and its id must not be one of the built-in rules'
+    (a county changes a built-in rule through the ``rules`` overrides instead).
+    """
+    load_all()
+    catalog = catalog or default_catalog()
+    try:
+        validate({"rules": list(docs)}, load_schema("rules.schema.json"), source)
+    except SchemaError as exc:
+        raise SchemaError(source, exc.json_path.replace("$.rules", f"$.{key}", 1), _reason(exc)) from exc
+    taken = {t.rule.id: Path(t.rule.source).name for t in (default_rules() if builtin is None else builtin)}
+    out: list[RuleTemplate] = []
+    for i, doc in enumerate(docs):
+        where = f"$.{key}[{i}]"
+        if "ledger" not in doc:
+            raise SchemaError(source, where, "缺少必填项 ledger（这条规则检查哪种台账，例如 problems）")
+        if doc["id"] in taken:
+            raise SchemaError(
+                source,
+                f"{where}.id",
+                f"规则编号“{doc['id']}”与{taken[doc['id']]}中的规则重复；县里自定的规则请另起编号（如 XD-…），"
+                f"要调整内置规则请写在 rules 下",
+            )
+        template = _rule(doc, "*", source, i, catalog, key=key)
+        taken[doc["id"]] = f"{key}[{i}]"
+        out.append(template)
+    return tuple(out)
 
 
 @functools.cache

@@ -30,18 +30,30 @@ class RuleSettings:
     """What a county's settings change about the catalogue."""
 
     params: Mapping[str, Any] = field(default_factory=dict)  # global thresholds by name (CFG:…)
-    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # rule id -> {enabled, severity, params}
+    # rule id -> {enabled, severity, params, title, message}
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    custom: tuple[RuleTemplate, ...] = ()  # the county's own rules (settings "custom_rules"), already validated
+
+    def enabled(self, template: RuleTemplate) -> bool:
+        """A rule runs unless switched off; a county may also switch on a rule shipped switched off."""
+        return bool(self.overrides.get(template.rule.id, {}).get("enabled", template.enabled))
 
 
 def configure(rule: Rule, settings: RuleSettings) -> Rule | None:
-    """The rule with the county's parameters and severity, or None when switched off."""
+    """The rule with the county's parameters, severity, title and message, or None when switched off."""
     params = {**rule.params, **{k: v for k, v in settings.params.items() if k in rule.params}}
     override = settings.overrides.get(rule.id, {})
     if override.get("enabled") is False:
         return None
     params.update(override.get("params", {}))
     severity = Severity(override["severity"]) if "severity" in override else rule.severity
-    return replace(rule, params=params, severity=severity)
+    return replace(
+        rule,
+        params=params,
+        severity=severity,
+        title=override.get("title", rule.title),
+        message=override.get("message", rule.message),
+    )
 
 
 def run_rules(
@@ -54,8 +66,8 @@ def run_rules(
 ) -> list[Finding]:
     """Every finding of every applicable rule on every table of the workbook, in sheet order."""
     load_all()
-    templates = default_rules() if templates is None else templates
     settings = settings or RuleSettings()
+    templates = (*(default_rules() if templates is None else templates), *settings.custom)
     by_kind: dict[str, list[LedgerTable]] = {}
     for table in book.tables:
         by_kind.setdefault(table.kind, []).append(table)
@@ -98,6 +110,7 @@ def _cached_plan(
         signature,
         tuple(id(t) for t in templates),
         json.dumps([settings.params, settings.overrides], sort_keys=True, default=str, ensure_ascii=False),
+        repr(settings.custom),  # ids of a county's rules may be reused by the next settings file's
     )
     plan = _PLAN_CACHE.get(key)
     if plan is None:
@@ -114,7 +127,7 @@ def _plan(
     present_fields = [f for f in table.ledger.fields if table.has(f.key)]
     out = []
     for template in templates:
-        if not template.enabled or template.rule.ledger not in ("*", table.kind):
+        if not settings.enabled(template) or template.rule.ledger not in ("*", table.kind):
             continue
         for raw_rule in template.instances(present_fields):
             rule = configure(raw_rule, settings)

@@ -18,14 +18,27 @@ import numpy as np
 
 
 class Severity(StrEnum):
-    """How serious a finding is (design §5 knows only these two in the report)."""
+    """How serious a finding is.
+
+    The JSON report (design §5) knows only error and warning; ``info`` findings are
+    hints for the clerk, shown on 检查结果 and in the console but never reported upward.
+    """
 
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
 
     @property
     def label(self) -> str:
-        return "错误" if self is Severity.ERROR else "警告"
+        return _LABELS[self]
+
+    @property
+    def reported(self) -> bool:
+        """Whether findings of this severity belong in the JSON report and count for ``--strict``."""
+        return self is not Severity.INFO
+
+
+_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,9 @@ class Rule:
     let: dict[str, Any] = field(default_factory=dict)  # named expressions usable in params and message
     once_per: tuple[str, ...] = ()  # report only the first hit of each group of these fields
     source: str = ""  # file the rule came from (for error messages)
+    why: str = ""  # 为什么要查 (docs and 规则说明)
+    fix: str = ""  # 怎样改
+    examples: dict[str, Any] = field(default_factory=dict)  # {"as_of", "settings", "fail": [...], "pass": [...]}
 
 
 @dataclass(frozen=True, slots=True)

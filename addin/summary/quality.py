@@ -178,7 +178,7 @@ def kpis(config: SummaryConfig, findings: Sequence[Finding], facts: pd.DataFrame
 def blocks(findings: Sequence[Finding], facts: pd.DataFrame, households: pd.DataFrame, places: PlaceIndex,
            config: SummaryConfig, catalog: Catalog, *, first_number: int) -> list[Block]:  # fmt: skip
     """The finding-based blocks, numbered from ``first_number``."""
-    quality = [f for f in findings if f.kind in config.quality_ledgers]
+    quality = [f for f in findings if f.kind in config.quality_ledgers and f.severity.reported]  # 提示 not counted
     where_q = places.of_findings(quality)
     where_all = places.of_findings(findings)
     per_town = households_by_township(households)
