@@ -39,6 +39,8 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Sample, Any, list
 
 def test_every_rule_of_the_area_has_an_injector() -> None:
     skipped = {"HH-CADRE-RELATIVE", "HH-CADRE-RELATIVE-MEMBER"}  # need a settings list of cadre relatives
+    # Issue 6 rules, tested on their own messy rosters in tests/test_rules_more_households.py.
+    skipped |= {"HH-EXITED-NO-POWER", "HH-GENERAL-ABOVE-LINE", "HH-NO-POVERTY-LINE", "HH-LARGE-HOUSEHOLD"}
     rules = json.loads((template_path("rules") / "households.json").read_text(encoding="utf-8"))["rules"]
     assert {r["id"] for r in rules} - skipped == set(RULES)
 
