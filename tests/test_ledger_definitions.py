@@ -43,6 +43,10 @@ EXPECTED_LEDGERS = {"problems", "households", "members", "visits", "loans", "rel
     "roster_townships",
     "roster_departments",
     "roster_discipline",
+    "housing",
+    "water",
+    "monitoring",
+    "projects",
 }
 
 # Code lists named by the brief (yes_no is deliberately not a code list: booleans are
@@ -123,6 +127,43 @@ EXPECTED_KEYS: dict[str, set[str]] = {
         site_plan_finish site_ready
         """
     ),
+    "housing": _keys(  # domain §1.7 (photos split before/during/after)
+        """
+        hh_no head_name head_id township village group target_type hh_size grade assessor assess_date method
+        scope area_before area_after structure start_date finish_date accept_date accept_result subsidy paid
+        pay_date demolished occupied publicity photo_before photo_during photo_after recheck
+        # implied by §3.9 (status of WF-01/WF-12, the kitchen of WF-04)
+        progress kitchen_danger
+        """
+    ),
+    "water": _keys(  # domain §1.9 (水质检测结果 / 水质情况 split; area type of YS-01)
+        """
+        head_name head_id township village group supply_mode piped liters fetch_minutes fetch_h_dist
+        fetch_v_dist stop_days quality_test quality_desc problem measure target_cat finish_date accept_result
+        area_type
+        """
+    ),
+    "monitoring": _keys(  # domain §1.8 columns (risks 1…5 split; the 14 measure columns of §1.2.4)
+        """
+        township village hh_no head_name head_id hh_size hh_type monitored_type monitor_date risks risk1
+        risk2 risk3 risk4 risk5 inc_total inc_pc id_wage rigid_expense risk_removed risk_id_date remove_date
+        measure_industry measure_employment measure_public_post measure_health measure_compulsory_edu
+        measure_education measure_housing measure_water measure_relocation measure_living measure_social_help
+        measure_finance measure_social measure_infra helper work_start work_end work_place work_channel
+        transport_subsidy
+        """
+    ),
+    "projects": _keys(
+        """
+        proj_no proj_name proj_cat build_type township village location content fund_total fund_central
+        fund_province fund_city fund_county fund_integrated fund_bond fund_self fund_social fund_other owner_unit
+        impl_unit resp_person plan_start plan_end plan_months act_start act_end accept_date accept_result paid
+        pay_date hh_benefit poor_benefit people_benefit poor_people benefit_mech perf_target perf_output
+        perf_effect perf_satisfaction publicity publicity_date asset_owner filing
+        # implied by §3.6 (XM-10, XM-12, XM-13)
+        impl_mode consent progress village_type
+        """
+    ),
 }
 
 # Fields the domain marks Y (required). A change here is a change of the catalogue's
@@ -161,6 +202,27 @@ EXPECTED_REQUIRED: dict[str, set[str]] = {
         """
         head_name head_id hh_no persons is_poor from_town from_village from_group year mode
         mode_detail to_town to_village to_group area move_in_date old_house followup
+        """
+    ),
+    "housing": _keys(
+        """
+        hh_no head_name head_id township village group target_type hh_size grade assessor assess_date method
+        scope publicity
+        """
+    ),
+    "water": _keys(  # the domain marks none; these identify the household and how it is supplied
+        """
+        head_name head_id township village supply_mode
+        """
+    ),
+    "monitoring": _keys(
+        """
+        township village hh_no head_name head_id monitored_type monitor_date risk_removed
+        """
+    ),
+    "projects": _keys(
+        """
+        proj_name proj_cat township content fund_total owner_unit impl_unit poor_benefit benefit_mech
         """
     ),
 }

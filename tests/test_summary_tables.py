@@ -152,7 +152,7 @@ def test_county_wording_and_thresholds_come_from_settings(run: CheckRun, tables:
 def test_the_bundled_defaults_are_the_domains(tmp_path: Path) -> None:
     config = summary_config(None)
     assert (config.expected_categories, config.expected_items) == (39, 367)
-    assert config.gap_rules["住房安全"] == ("HH-30",) and set(config.gap_rules["义务教育"]) == {"HH-32", "RY-04"}
+    assert config.gap_rules["住房安全"][0] == "HH-30" and set(config.gap_rules["义务教育"]) == {"HH-32", "RY-04"}
     assert [k.key for k in config.kpis] == ["zero_missed", "zero_wrong_exit", "zero_record_errors"]
 
 

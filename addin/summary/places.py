@@ -29,6 +29,9 @@ COUNTY_LEVEL = "县直/未注明乡镇"
 HOUSEHOLD_KINDS = ("households", "members")
 """Ledgers whose rows are households or their members (the 户表 and the 人表)."""
 
+PER_HOUSEHOLD_KINDS = (*HOUSEHOLD_KINDS, "housing", "water")
+"""Ledgers each of whose rows is about one household (危房改造, 饮水安全: one household per row)."""
+
 _TOWNSHIP_UNIT = re.compile(r"(?:乡|镇|街道|管理区)(?:人民政府|政府|党委|党委政府)?$")
 
 
@@ -121,7 +124,7 @@ class PlaceIndex:
         for table in ordered:
             towns = row_townships(table, townships)
             own = ~table.empty("township")  # the row names its township itself
-            keys = household_keys(table) if table.kind in HOUSEHOLD_KINDS else np.full(len(table), "", dtype=object)
+            keys = household_keys(table) if table.kind in PER_HOUSEHOLD_KINDS else np.full(len(table), "", dtype=object)
             self._sheets.setdefault((table.file, table.sheet), table_township(table, townships))
             for i, row in enumerate(table.rows.tolist()):
                 key, town = keys[i], towns[i]

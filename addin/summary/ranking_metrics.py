@@ -16,8 +16,9 @@ Deductions (weights from :class:`~addin.summary.ranking_settings.Weights`):
   or 佐证材料): w each, capped;
 * townships: 户数据质量 — error-level findings of HH-* rules per household, against
   CFG:dq_norm; 帮扶走访 — share of households with a BF-08 finding (no visit for 30 days);
-* departments: 资金拨付 — only with a project-funds ledger, which the add-in does
-  not read yet: 0, and the reason says so.
+* departments: 资金拨付 — planned minus actual disbursement % of the projects they are
+  项目主管单位 of (:mod:`addin.summary.disbursement`); without a project-funds ledger
+  0, and the reason says so.
 
 A problem counts for its township (乡镇 column, else the sheet's reporting
 township) and for its department (牵头单位/责任单位), in their separate rankings.
@@ -38,6 +39,7 @@ from addin.ledger.definitions import default_catalog
 from addin.ledger.reader import WorkbookLedgers
 from addin.rules.model import Finding, Severity
 from addin.settings import Settings
+from addin.summary.disbursement import department_disbursement
 from addin.summary.facts import StatusClass, household_facts, open_mask, problem_facts
 from addin.summary.month import Month
 from addin.summary.places import PlaceIndex
@@ -101,6 +103,8 @@ def unit_metrics(
     ]
     overdue_days = _overdue_days_at(facts, at)
     household_parts = _household_parts(books, findings, config)
+    disbursement = department_disbursement(books, at=at, config=config, settings=settings)
+    notes.extend(disbursement.notes if disbursement is not None else ())
     out: dict[str, UnitMetrics] = {}
     for unit in config.units:
         column = "township_unit" if unit.unit_type == TOWNSHIP else "department_unit"
@@ -109,7 +113,11 @@ def unit_metrics(
         if unit.unit_type == TOWNSHIP:
             metrics.parts.extend(household_parts.get(unit.name, _no_households()))
         else:
-            metrics.parts.append(ScorePart("资金拨付", 0.0, f"：{NO_PROJECTS}", counted=False))
+            metrics.parts.append(
+                disbursement.part(unit.name)
+                if disbursement is not None
+                else ScorePart("资金拨付", 0.0, f"：{NO_PROJECTS}", counted=False)
+            )
         out[unit.name] = metrics
     return out, notes
 
