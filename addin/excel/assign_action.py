@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from addin.chain.audit import AUDIT_HEADER, AUDIT_SHEET, CellChange
 from addin.chain.run import AssignRun, assign_workbook, plan_undo
 from addin.chain.stats import STATS_SHEET
-from addin.excel import com, marks, messages
+from addin.excel import com, marks, messages, own_sheets
 from addin.excel.book import book_file, read_book
 from addin.excel.findings_sheet import write_findings_sheet
 from addin.report.findings import cell_marks, findings_rows
@@ -51,7 +51,9 @@ def assign_owners(book: xw.Book) -> None:
         marks.remove_marks(book, state)
         write_findings_sheet(book, rows, journal)
         marks.write_marks(book, plan, journal)
-        write_stats_sheet(book, run)
+        own_sheets.replace_sheet(
+            book, STATS_SHEET, lambda sheet: write_stats_sheet(sheet, run), state=None, journal=None
+        )
         new_audit = run.audit_rows()[len(run.previous_audit) :]
         append_audit(book, new_audit)
         with restoring(book, run.changes) as apply:
@@ -72,12 +74,9 @@ def undo_assignment(book: xw.Book) -> None:
     messages.show(book, messages.undo_done(plan.batch, restored=len(plan.changes), kept=plan.kept))
 
 
-def write_stats_sheet(book: xw.Book, run: AssignRun) -> None:
-    """六个一统计 (ours by name: the reader never takes it for a ledger), replaced on every run."""
+def write_stats_sheet(sheet: xw.Sheet, run: AssignRun) -> None:
+    """六个一统计 (ours by name: the reader never takes it for a ledger): values, bold headers and totals."""
     layout = lay_out(run.stats.tables)
-    if STATS_SHEET in [s.name for s in book.sheets]:
-        book.sheets[STATS_SHEET].delete()
-    sheet = book.sheets.add(STATS_SHEET, after=book.sheets[-1])
     sheet.range((1, 1)).value = layout.cells
     for placed in layout.placed.values():
         sheet.range((placed.header_row, 1), (placed.header_row, placed.block.width)).font.bold = True

@@ -8,10 +8,12 @@ name is taken by the user too.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from addin.errors import UsageError
+from addin.excel import com, marks
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -53,3 +55,36 @@ def add_sheet(book: xw.Book, name: str, at: int | None) -> xw.Sheet:
     if at is not None and at <= len(sheets):
         return sheets.add(name, after=sheets[at - 1])  # "after" means the same on every engine
     return sheets.add(name, after=sheets[-1])
+
+
+def replace_sheet(
+    book: xw.Book,
+    name: str,
+    fill: Callable[[xw.Sheet], None],
+    *,
+    state: marks.MarkState | None,
+    journal: marks.MarkState | None,
+) -> xw.Sheet:
+    """A fresh sheet ``name`` where ours stood (else at the end), filled by ``fill`` and recorded in ``_zhenggai``.
+
+    ``state=None``: not recorded — for a sheet that is ours by its name alone (see
+    ``addin.ledger.reader.OWN_SHEETS``) written in the same run as the marks, which
+    rewrite ``_zhenggai`` themselves.
+
+    If ``fill`` fails on a live engine the half-filled sheet is removed again (the
+    remote engine drops every queued write itself); the error goes on to the caller.
+    """
+    at = position(book, name)
+    if at is not None:
+        book.sheets[name].delete()
+    sheet = add_sheet(book, name, at)
+    try:
+        fill(sheet)
+    except BaseException:
+        if com.is_com(book):
+            with contextlib.suppress(Exception):
+                sheet.delete()
+        raise
+    if state is not None and journal is not None:
+        marks.record_sheet(book, state, name, journal)
+    return sheet

@@ -14,7 +14,6 @@ taken for ours). Otherwise the result goes to 排名（整改助手）, and the 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from itertools import groupby
 from typing import TYPE_CHECKING
@@ -54,11 +53,9 @@ def monthly_ranking(book: xw.Book) -> None:
         book, RANKING_SHEET, FALLBACK_SHEET, lambda candidate: is_ours(book, candidate), "排名"
     )
     with com.quiet_screen(book), marks.all_or_nothing(book) as journal:
-        at = own_sheets.position(book, name)
-        if at is not None:
-            book.sheets[name].delete()
-        sheet = write_ranking_sheet(book, name, rows, notes, at=at)
-        marks.record_sheet(book, state, name, journal)
+        sheet = own_sheets.replace_sheet(
+            book, name, lambda s: write_ranking_sheet(s, rows, notes), state=state, journal=journal
+        )
         sheet.activate()
     messages.show(book, done_message(run, name, foreign))
 
@@ -69,30 +66,20 @@ def is_ours(book: xw.Book, name: str) -> bool:
     return isinstance(value, str) and OWN_TITLE_MARK in value
 
 
-def write_ranking_sheet(
-    book: xw.Book, name: str, rows: Sequence[Sequence[object]], notes: Sequence[str], *, at: int | None = None
-) -> xw.Sheet:
-    """Add the sheet and write title, header, unit rows and the notes below them in one bulk write each."""
+def write_ranking_sheet(sheet: xw.Sheet, rows: Sequence[Sequence[object]], notes: Sequence[str]) -> None:
+    """Title, header, unit rows and the notes below them, in one bulk write each."""
     width = len(rows[1])
     body = [list(r) for r in rows]
     below = [[""] * width, ["说明", *[""] * (width - 1)], *([n, *[""] * (width - 1)] for n in notes)]
-    sheet = own_sheets.add_sheet(book, name, at)
-    try:
-        last = len(body) + len(below)
-        for first, end in _text_spans(width):
-            sheet.range((1, first), (last, end)).number_format = "@"
-        sheet.range((1, 1)).value = body + below
-        sheet.range((1, 1)).font.bold = True
-        sheet.range((HEADER_ROW, 1), (HEADER_ROW, width)).font.bold = True
-        sheet.range((len(body) + 2, 1)).font.bold = True
-        sheet.range((HEADER_ROW, 1), (len(body), REMARK_COLUMN - 1)).columns.autofit()
-        com.freeze_header_row(sheet, rows=HEADER_ROW)
-    except BaseException:
-        if com.is_com(book):  # the remote engine drops the queued writes itself
-            with contextlib.suppress(Exception):
-                sheet.delete()
-        raise
-    return sheet
+    last = len(body) + len(below)
+    for first, end in _text_spans(width):
+        sheet.range((1, first), (last, end)).number_format = "@"
+    sheet.range((1, 1)).value = body + below
+    sheet.range((1, 1)).font.bold = True
+    sheet.range((HEADER_ROW, 1), (HEADER_ROW, width)).font.bold = True
+    sheet.range((len(body) + 2, 1)).font.bold = True
+    sheet.range((HEADER_ROW, 1), (len(body), REMARK_COLUMN - 1)).columns.autofit()
+    com.freeze_header_row(sheet, rows=HEADER_ROW)
 
 
 def _text_spans(width: int) -> list[tuple[int, int]]:

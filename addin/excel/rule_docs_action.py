@@ -14,7 +14,6 @@ touched: the text goes to 规则说明（整改助手） instead, and the messag
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -44,11 +43,7 @@ def write_rule_docs(book: xw.Book) -> None:
     state = marks.read_state(book)
     name, foreign = target_sheet(book)
     with com.quiet_screen(book), marks.all_or_nothing(book) as journal:
-        position = own_sheets.position(book, name)
-        if position is not None:
-            book.sheets[name].delete()
-        sheet = _write_sheet(book, name, rows, position)
-        marks.record_sheet(book, state, name, journal)
+        sheet = own_sheets.replace_sheet(book, name, lambda s: _fill(s, rows), state=state, journal=journal)
         sheet.activate()
     messages.show(book, messages.rule_docs_done(sheet=name, rules=len(docs), foreign=foreign))
 
@@ -64,21 +59,13 @@ def target_sheet(book: xw.Book) -> tuple[str, bool]:
     return own_sheets.target_sheet(book, RULE_DOCS_SHEET, FALLBACK_SHEET, lambda n: is_ours(book, n), "规则说明")
 
 
-def _write_sheet(book: xw.Book, name: str, rows: Sequence[Sequence[str]], position: int | None) -> xw.Sheet:
-    """Add the sheet (where our previous one stood, else at the end); text format first, then one write."""
-    sheet = own_sheets.add_sheet(book, name, position)
-    try:
-        width = len(SHEET_HEADER)
-        sheet.range((1, 1), (len(rows), width)).number_format = "@"  # 2024-05-31 and ID numbers stay text
-        sheet.range((1, 1)).value = [list(r) for r in rows]
-        sheet.range((1, 1)).font.bold = True
-        sheet.range((HEADER_ROW, 1), (HEADER_ROW, width)).font.bold = True
-        for column, chars in enumerate(WIDTHS, start=1):
-            com.set_column_width(sheet, column, chars)
-        com.freeze_header_row(sheet, rows=HEADER_ROW)
-    except BaseException:
-        if com.is_com(book):  # the remote engine drops the queued writes itself
-            with contextlib.suppress(Exception):
-                sheet.delete()
-        raise
-    return sheet
+def _fill(sheet: xw.Sheet, rows: Sequence[Sequence[str]]) -> None:
+    """Text format first (2024-05-31 and ID numbers stay text), then one write, bold headers, widths."""
+    width = len(SHEET_HEADER)
+    sheet.range((1, 1), (len(rows), width)).number_format = "@"
+    sheet.range((1, 1)).value = [list(r) for r in rows]
+    sheet.range((1, 1)).font.bold = True
+    sheet.range((HEADER_ROW, 1), (HEADER_ROW, width)).font.bold = True
+    for column, chars in enumerate(WIDTHS, start=1):
+        com.set_column_width(sheet, column, chars)
+    com.freeze_header_row(sheet, rows=HEADER_ROW)

@@ -19,7 +19,6 @@ the message says so. Our own summary sheets are left out when the ledgers are re
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING
 
 from addin.check import check_book
@@ -61,11 +60,9 @@ def make_summary(book: xw.Book) -> None:
     state = marks.read_state(book)
     name, foreign = target_sheet(book)
     with com.quiet_screen(book), marks.all_or_nothing(book) as journal:
-        position = own_sheets.position(book, name)
-        if position is not None:
-            book.sheets[name].delete()
-        sheet = write_summary_sheet(book, name, layout, position)
-        marks.record_sheet(book, state, name, journal)
+        sheet = own_sheets.replace_sheet(
+            book, name, lambda s: write_summary_sheet(s, layout), state=state, journal=journal
+        )
         sheet.activate()
     messages.show(book, messages.summary_done(as_of=today, sheet=name, foreign=foreign, figures=key_figures(tables)))
 
@@ -90,30 +87,22 @@ def target_sheet(book: xw.Book) -> tuple[str, bool]:
     return own_sheets.target_sheet(book, SUMMARY_SHEET, FALLBACK_SHEET, lambda n: is_ours(book, n), "汇总")
 
 
-def write_summary_sheet(book: xw.Book, name: str, layout: SheetLayout, position: int | None) -> xw.Sheet:
-    """Add the sheet (where the previous one stood, else at the end) and write the layout in bulk."""
-    sheet = own_sheets.add_sheet(book, name, position)
-    try:
-        for fmt, col1, col2, first, last in layout.formats:
-            sheet.range((first, col1), (last, col2)).number_format = fmt
-        sheet.range((1, 1)).value = layout.cells
-        for style, row, first, last in layout.styles:
-            target = sheet.range((row, first), (row, last))
-            if style in BOLD:
-                target.font.bold = True
-            if style is Style.TITLE:
-                target.font.size = 14
-            if style is Style.NOTE:
-                target.font.italic = True
-                target.font.color = "#7F7F7F"
-            if style in FILLS:
-                target.color = FILLS[style]
-        for col, width in enumerate(layout.widths_unwrapped, start=1):
-            com.set_column_width(sheet, col, width)
-        com.freeze_header_row(sheet, rows=layout.freeze_rows)
-    except BaseException:
-        if com.is_com(book):  # the remote engine drops the queued writes itself
-            with contextlib.suppress(Exception):
-                sheet.delete()
-        raise
-    return sheet
+def write_summary_sheet(sheet: xw.Sheet, layout: SheetLayout) -> None:
+    """Write the layout in bulk: number formats, values, styles, widths, frozen heading."""
+    for fmt, col1, col2, first, last in layout.formats:
+        sheet.range((first, col1), (last, col2)).number_format = fmt
+    sheet.range((1, 1)).value = layout.cells
+    for style, row, first, last in layout.styles:
+        target = sheet.range((row, first), (row, last))
+        if style in BOLD:
+            target.font.bold = True
+        if style is Style.TITLE:
+            target.font.size = 14
+        if style is Style.NOTE:
+            target.font.italic = True
+            target.font.color = "#7F7F7F"
+        if style in FILLS:
+            target.color = FILLS[style]
+    for col, width in enumerate(layout.widths_unwrapped, start=1):
+        com.set_column_width(sheet, col, width)
+    com.freeze_header_row(sheet, rows=layout.freeze_rows)
