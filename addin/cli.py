@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from addin import __version__, cli_addin, cli_assign, cli_export, cli_rank, cli_summary
+from addin import __version__, cli_addin, cli_assign, cli_export, cli_rank, cli_summary, cli_template
 from addin.chain.run import finding_owner_texts
 from addin.check import CheckRun, FileResult, Writer, check_paths
 from addin.cli_args import date_arg
@@ -26,7 +26,7 @@ from addin.report.json_report import write_report
 from addin.resources import template_path
 from addin.settings import Settings, load_settings
 
-COMMAND_MODULES = (cli_addin, cli_assign, cli_summary, cli_rank, cli_export)
+COMMAND_MODULES = (cli_addin, cli_assign, cli_summary, cli_rank, cli_export, cli_template)
 """Commands kept in their own modules (``addin/cli_<name>.py``): each has ``NAME``, ``register(sub)`` and
 ``run(args) -> int``; library errors propagate to :func:`main`."""
 

@@ -12,20 +12,17 @@ it and compares the cells with the committed file.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from addin.fsutil import atomic_write_bytes  # noqa: E402
 from addin.ledger.definitions import default_catalog  # noqa: E402
+from addin.ledger.template import DropDownLists, add_template_sheet, write_workbook  # noqa: E402
 
 TEMPLATE = ROOT / "templates" / "责任体系花名册.xlsx"
 
@@ -37,9 +34,6 @@ SHEETS: tuple[tuple[str, str, str], ...] = (
     ("督查问责机构", "roster_discipline", "督查问责机构名单（一机构一行）"),
 )
 """(sheet name, ledger kind, title) in workbook order."""
-
-TEXT_FIELDS = frozenset({"hh_no", "head_id", "helper_phone", "village_cadre_phone", "phone"})
-"""Columns formatted as text, so 户编号, 身份证号 and phone numbers never turn into numbers."""
 
 INSTRUCTIONS = (
     "填表说明",
@@ -61,10 +55,6 @@ INSTRUCTIONS = (
 )
 
 
-def _width(label: str) -> float:
-    return max(8.0, min(28.0, 2.2 * len(label) + 2))
-
-
 def build_template() -> openpyxl.Workbook:
     """The template workbook (instructions first, then one blank sheet per roster kind)."""
     catalog = default_catalog()
@@ -76,35 +66,16 @@ def build_template() -> openpyxl.Workbook:
         cell = guide.cell(r, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.font = Font(bold=r == 1, size=14 if r == 1 else 11)
+    lists = DropDownLists(wb, catalog)
     for name, kind, title in SHEETS:
-        ws = wb.create_sheet(name)
-        fields = catalog.ledger(kind).fields
-        ws.cell(1, 1, title).font = Font(bold=True, size=14)
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(fields))
-        ws.cell(1, 1).alignment = Alignment(horizontal="center")
-        for c, f in enumerate(fields, start=1):
-            cell = ws.cell(2, c, f.label)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            letter = get_column_letter(c)
-            ws.column_dimensions[letter].width = _width(f.label)
-            if f.key in TEXT_FIELDS or f.type == "id_card":
-                ws.column_dimensions[letter].number_format = "@"
-            if f.type == "yes_no":
-                check = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
-                check.add(f"{letter}3:{letter}1000")
-                ws.add_data_validation(check)
-        ws.freeze_panes = "A3"
+        add_template_sheet(wb, catalog.ledger(kind), name=name, title=title, lists=lists, metadata=False)
+    lists.finish()
     return wb
 
 
 def write_template(path: Path = TEMPLATE) -> Path:
     """Build the template and write it atomically to ``path``."""
-    buffer = io.BytesIO()
-    build_template().save(buffer)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, buffer.getvalue())
-    return path
+    return write_workbook(build_template(), path)
 
 
 def main(argv: list[str] | None = None) -> int:

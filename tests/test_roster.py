@@ -19,6 +19,7 @@ from addin.chain.roster import Roster, load_roster, roster_from_ledgers
 from addin.check import check_book, check_paths
 from addin.errors import CorruptWorkbook, FileMissing, InputError
 from addin.ledger.reader import read_ledgers
+from addin.ledger.template import LISTS_SHEET
 from addin.resources import template_path
 from addin.settings import Settings, load_settings
 from scripts.make_roster_template import SHEETS, write_template
@@ -299,7 +300,7 @@ def test_template_is_the_generated_one(tmp_path: Path) -> None:
     fresh = write_template(tmp_path / "责任体系花名册.xlsx")
     committed = template_path("责任体系花名册.xlsx")
     assert book_contents(fresh) == book_contents(committed)
-    assert list(book_contents(committed)) == ["填表说明", *(name for name, _, _ in SHEETS)]
+    assert list(book_contents(committed)) == ["填表说明", *(name for name, _, _ in SHEETS), LISTS_SHEET]
 
 
 def test_template_reads_as_an_empty_roster_without_findings() -> None:
@@ -307,6 +308,6 @@ def test_template_reads_as_an_empty_roster_without_findings() -> None:
     ledgers, findings = check_book(path, settings=Settings(), today=AS_OF)
     assert {t.sheet: t.kind for t in ledgers.tables} == {name: kind for name, kind, _ in SHEETS}
     assert all(len(t) == 0 for t in ledgers.tables)
-    assert [s.sheet for s in ledgers.skipped] == ["填表说明"]
+    assert [s.sheet for s in ledgers.skipped] == ["填表说明", LISTS_SHEET]  # the hidden drop-down lists
     assert findings == []
     assert roster_from_ledgers([ledgers]).empty
