@@ -162,6 +162,8 @@ def test_a_typed_owner_is_kept_and_the_suggestion_goes_beside_it(tmp_path: Path)
         [
             chain_books.problem(category="精准识别", description="无房户未纳入", village="沙坪村", person="王五"),
             chain_books.problem(category="精准识别", description="错评一户", village="沙坪村"),
+            # the village's 第一书记 is a co-owner of ①: typing them is no conflict
+            chain_books.problem(category="精准识别", description="漏评一户", village="沙坪村", person="陈志强"),
         ],
     )
     out = tmp_path / "out"
@@ -178,6 +180,7 @@ def test_a_typed_owner_is_kept_and_the_suggestion_goes_beside_it(tmp_path: Path)
     results = [list(r) for r in wb[FINDINGS_SHEET].iter_rows(values_only=True)]
     conflicts = [r for r in results if r[FINDINGS_HEADER.index("规则")] == "ASSIGN-CONFLICT"]
     assert len(conflicts) == 1 and "王五" in conflicts[0][FINDINGS_HEADER.index("问题说明")]
+    assert ws.cell(first + 2, person).value == "陈志强" and ws.cell(first + 2, suggestion).value is None
 
 
 def test_missing_roster_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -95,14 +95,19 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def agrees(key: str, typed: Any, ours: str) -> bool:
-    """Whether a typed value says the same as our suggestion: the same "一", or a unit / person in common."""
+def agrees(key: str, typed: Any, ours: str, also: Sequence[str] = ()) -> bool:
+    """Whether a typed value says the same as our suggestion: the same "一", or a unit / person in common.
+
+    ``also`` are further people who answer for the item (the co-owners: 第一书记,
+    村支部书记 …); a 责任人 typed as one of them is not a conflict.
+    """
     if key == "yi":
         hit = default_catalog().code_list("yi").lookup(typed)
         return hit is not None and hit.value == ours
     if key == "resp_unit":
         return bool({unit_key(u) for u in split_list(typed)} & {unit_key(u) for u in split_list(ours)})
-    return bool({person_key(n) for n in person_names(typed)} & {person_key(n) for n in person_names(ours)})
+    named = {person_key(n) for text in (ours, *also) for n in person_names(text)}
+    return bool({person_key(n) for n in person_names(typed)} & named)
 
 
 class _Columns:
@@ -171,7 +176,7 @@ def plan_assignment(
                 why = f"{reason}（{yi_label(a.owners.yi) or '六个一'}）"
                 plan.changes.append(CellChange(table.file, table.sheet, a.row, col, typed, value, why))
                 continue
-            if agrees(key, typed, value):
+            if agrees(key, typed, value, a.owners.co_owners if key == "resp_person" else ()):
                 continue  # an old suggestion of ours on this row is now stale: cleared below
             col = columns.side(key) or columns.create(SUGGESTION_HEADERS[key])
             current = side_values.pop((key, a.row), None)
