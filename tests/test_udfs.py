@@ -580,6 +580,13 @@ def test_check_one_row_leaves_table_level_findings_out(server: ModuleType) -> No
     assert call(server, "ZG_CHECK", row, header) == "整改逾期16天"
 
 
+def test_check_one_row_marks_a_hint_as_such(server: ModuleType) -> None:
+    header = [["户编号", "户主姓名", "家庭人口数", "贫困户属性", "脱贫状态"]]
+    big = [["4115231032010035", "袁大庆", 8, "一般脱贫户", "已脱贫"]]
+    assert call(server, "ZG_CHECK", big, header) == "提示：一户8人（不少于7人），请核实是否应分户"
+    assert call(server, "ZG_CHECK", [["4115231032010035", "袁大庆", 4, "一般脱贫户", "已脱贫"]], header) == ""
+
+
 def test_check_one_row_bad_arguments(server: ModuleType) -> None:
     header = [PROBLEM_HEADER]
     assert call(server, "ZG_CHECK", [problem_row(1)[:5]], header) == "数据行有5列，表头有20列，应一致"

@@ -40,7 +40,7 @@ from addin.ledger.normalize import parse_bool, parse_number
 from addin.risk import RiskFacts, assess_risk
 from addin.rules.catalog import default_rules
 from addin.rules.engine import configure, display, render
-from addin.rules.model import Finding, Rule
+from addin.rules.model import Finding, Rule, Severity
 from addin.settings import Settings, find_settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -191,7 +191,12 @@ def _reference_date(as_of: Any, settings: Settings) -> dt.date:
 
 
 def _row_text(findings: Sequence[Finding], table_level: frozenset[str]) -> str:
-    return SEPARATOR.join(f.message for f in findings if f.rule not in table_level)
+    """The row's messages; a 提示 (info) says so, so it is not read as an error or warning."""
+    return SEPARATOR.join(
+        f"提示：{f.message}" if f.severity is Severity.INFO else f.message
+        for f in findings
+        if f.rule not in table_level
+    )
 
 
 def check_row(row_range: Any, header_range: Any) -> str:
