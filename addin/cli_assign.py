@@ -164,6 +164,17 @@ def summary_line(src: Path, run: AssignRun, dst: Path) -> str:
     return line
 
 
+def own_outputs_skipped(inputs: Sequence[Path]) -> list[Path]:
+    """The workbooks to do: files as named, and those in folders except our own earlier outputs."""
+    files: list[Path] = []
+    for item in inputs:
+        found = expand_inputs([item])
+        if item.is_dir():
+            found = [p for p in found if ".assigned." not in p.name and ".undone." not in p.name]
+        files.extend(found)
+    return files
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``zhenggai assign``; returns the exit code (2 when some file could not be done)."""
     inputs = [Path(p) for p in args.inputs]
@@ -174,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"找不到责任体系花名册：{args.roster}")
         settings = dataclasses.replace(settings, roster=args.roster)
     today = settings.today(args.as_of)
-    files = [p for p in expand_inputs(inputs) if ".assigned." not in p.name or args.undo]
+    files = own_outputs_skipped(inputs)
     if not files:
         raise UsageError("没有找到要处理的工作簿")
     failed = 0

@@ -187,3 +187,16 @@ def test_missing_roster_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureF
     ledger = chain_books.write_problems(tmp_path / "台账.xlsx", [chain_books.problem(category="精准识别")])
     assert cli.main(["assign", str(ledger), "--roster", str(tmp_path / "无.xlsx"), "--out", str(tmp_path)]) == 2
     assert "找不到责任体系花名册" in capsys.readouterr().err
+
+
+def test_assigning_an_assigned_copy_again_writes_nothing_new_and_keeps_the_audit(
+    run: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assigned = run["out"] / "沙窝镇台账.assigned.xlsx"
+    roster = str(run["inputs"] / ROSTER_NAME)
+    assert cli.main(["assign", str(assigned), "--roster", roster, "--out", str(tmp_path), "--as-of", AS_OF, "-q"]) == 0
+    assert "写入 0 个单元格" in capsys.readouterr().out
+    again = tmp_path / "沙窝镇台账.assigned.xlsx"
+    assert values(again)[AUDIT_SHEET] == values(assigned)[AUDIT_SHEET]
+    user_sheets = [name for name in values(assigned) if name not in OURS]
+    assert all(values(again)[name] == values(assigned)[name] for name in user_sheets)
