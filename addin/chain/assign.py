@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from addin.chain.mapping import (
     YiChoice,
     category_code,
@@ -141,18 +143,45 @@ def assign_problems(table: LedgerTable, roster: Roster, yimap: YiMap) -> list[Pr
     return out
 
 
-def _locate(tables: Sequence[LedgerTable]) -> dict[tuple[str, str, str], tuple[LedgerTable, dict[int, int]]]:
-    """(file, sheet, kind) → the table and its Excel row → data-row index (origin rows of merges included)."""
-    out: dict[tuple[str, str, str], tuple[LedgerTable, dict[int, int]]] = {}
-    for table in tables:
-        rows: dict[int, int] = {}
-        for origin in table.origin_rows.values():
-            for i, r in enumerate(origin.tolist()):
-                rows.setdefault(int(r), i)
-        for i, r in enumerate(table.rows.tolist()):
-            rows[int(r)] = i
-        out.setdefault((table.file, table.sheet, table.kind), (table, rows))
-    return out
+def _row_index(table: LedgerTable, rows: Iterable[int]) -> dict[int, int]:
+    """Excel row → data-row index for ``rows`` (a vertical merge's top row counts for the rows below it)."""
+    wanted = sorted(set(rows))
+    found: dict[int, int] = {}
+    pos = np.searchsorted(table.rows, wanted)
+    for row, p in zip(wanted, pos.tolist(), strict=True):
+        if p < len(table) and int(table.rows[p]) == row:
+            found[row] = p
+    missing = [r for r in wanted if r not in found]
+    for origin in table.origin_rows.values() if missing else ():
+        for row in missing:
+            hits = np.flatnonzero(origin == row)
+            if len(hits) and row not in found:
+                found[row] = int(hits[0])
+    return found
+
+
+@dataclass
+class _FindingRows:
+    """The rows of one table that findings stand on, with their places (only those rows are looked at)."""
+
+    table: LedgerTable
+    index: dict[int, int]  # Excel row → data-row index
+    places: dict[int, tuple[Place, bool]]  # data-row index → (place, household-level)
+
+    @classmethod
+    def of(cls, table: LedgerTable, rows: Iterable[int]) -> _FindingRows:
+        index = _row_index(table, rows)
+        positions = np.array(sorted(set(index.values())), dtype=int)
+        sub = table.subset(positions)
+        places = _places(sub)
+        household = household_mask(sub).tolist() if table.kind == "problems" else [p.household_key for p in places]
+        return cls(table, index, dict(zip(positions.tolist(), zip(places, household, strict=True), strict=True)))
+
+    def place(self, row: int | None) -> tuple[Place, bool]:
+        i = self.index.get(row or 0)
+        if i is None:
+            return Place(township=table_township(self.table, _townships())), False
+        return self.places[i]
 
 
 def assign_findings(
@@ -164,27 +193,20 @@ def assign_findings(
     """Owners for each finding (same order), from its rule's "一" and the row it stands on."""
     books = [ledgers] if isinstance(ledgers, WorkbookLedgers) else list(ledgers)
     tables = [t for b in books for t in b.tables]
-    wanted = {(f.file, f.sheet, f.kind) for f in findings}
-    located = _locate([t for t in tables if (t.file, t.sheet, t.kind) in wanted])
+    rows_of: dict[tuple[str, str, str], list[int]] = {}
+    for f in findings:
+        rows_of.setdefault((f.file, f.sheet, f.kind), []).append(f.row or 0)
+    located: dict[tuple[str, str, str], _FindingRows] = {}
+    for table in tables:
+        key = (table.file, table.sheet, table.kind)
+        if key in rows_of and key not in located:
+            located[key] = _FindingRows.of(table, rows_of[key])
     problems = problem_rows(tables, yimap)
-    places: dict[int, tuple[list[Place], list[bool]]] = {}
     out = []
     for finding in findings:
         choice = finding_target(finding, yimap, problems)
         hit = located.get((finding.file, finding.sheet, finding.kind))
-        place = Place()
-        household = False
-        if hit is not None:
-            table, rows = hit
-            i = rows.get(finding.row or 0)
-            if id(table) not in places:
-                row_places = _places(table)
-                keyed = [p.household_key for p in row_places]
-                places[id(table)] = (row_places, household_mask(table).tolist() if table.kind == "problems" else keyed)
-            if i is not None:
-                place, household = places[id(table)][0][i], places[id(table)][1][i]
-            else:
-                place = Place(township=table_township(table, _townships()))
+        place, household = hit.place(finding.row) if hit is not None else (Place(), False)
         if choice.how == "rule":
             scope = row_scope(
                 yimap,
