@@ -33,13 +33,18 @@ from typing import Any
 import openpyxl
 
 from scripts.make_roster_template import INSTRUCTIONS as ROSTER_INSTRUCTIONS
-from tests.samples import content, ledgers, roster
+from tests.samples import content, ledgers, newkinds, roster
 from tests.samples.injectors import INJECTORS, InjectContext, Injection, NoTarget, Planned, inject
+from tests.samples.injectors_newkinds import RULES as NEWKIND_RULES
 from tests.samples.layout import SheetPlan, WrittenSheet, write_sheet
 from tests.samples.people import AS_OF, build_county
 
+COUNTY_RULES = sorted(set(INJECTORS) - set(NEWKIND_RULES))
+"""Every injector whose ledger kind the county workbook holds (not the projects/housing/water/monitoring ones)."""
+
 __all__ = [
     "AS_OF",
+    "COUNTY_RULES",
     "INJECTORS",
     "Injection",
     "Sample",
@@ -238,6 +243,7 @@ def build_samples(out_dir: Path, *, seed: int = 7, as_of: dt.date = AS_OF) -> li
         _county(out_dir / "全县综合台账（问题示例）.xlsx", as_of),
     ]
     samples.append(_roster(out_dir / roster.ROSTER_SAMPLE, random.Random(seed + 4), as_of, samples))
+    samples.append(newkinds.build(out_dir / newkinds.NEWKINDS_SAMPLE, random.Random(seed + 5), as_of))
     return samples
 
 
@@ -245,11 +251,9 @@ def _county(path: Path, as_of: dt.date) -> Sample:
     """A whole county in one workbook (17 townships' rosters, visits, loans, relocation, problems) with one
     deliberate instance of every problem an injector knows: the demo shows each rule at work.
     Its county is the samples' county (:func:`tests.samples.roster.sample_county`)."""
-    from tests.samples.injectors import INJECTORS
-
     return build_county_workbook(
         path, households=roster.SAMPLE_HOUSEHOLDS, seed=roster.SAMPLE_COUNTY_SEED, problems=80, as_of=as_of,
-        inject_rules=sorted(INJECTORS),
+        inject_rules=COUNTY_RULES,
     )  # fmt: skip
 
 
