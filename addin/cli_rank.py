@@ -16,16 +16,19 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from addin.chain.roster import load_roster
 from addin.check import check_paths
 from addin.cli_args import date_arg
 from addin.errors import UsageError
 from addin.ledger.reader import read_ledgers
+from addin.report.xlsx import NewSheet, write_new_workbook
 from addin.settings import Settings, load_settings
 from addin.summary import history as hist
+from addin.summary.annual import annual_report, report_sheets
 from addin.summary.month import Month
 from addin.summary.ranking_run import RankingRun, rank_books, use_history
 from addin.summary.ranking_scores import KIND
-from addin.summary.ranking_settings import ranking_config
+from addin.summary.ranking_settings import UNIT_TYPES, ranking_config
 from addin.summary.ranking_sheet import export_history, headline_lines, sheet_rows, write_ranking_workbook
 
 NAME = "rank"
@@ -55,6 +58,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     rank.add_argument("--as-of", type=date_arg, metavar="DATE", help="参照日期（默认设置文件中的 as_of，否则今天）")
     rank.add_argument("--settings", type=Path, metavar="FILE", help="设置文件（默认查找 zhenggai.json）")
     rank.add_argument("--list", action="store_true", help="列出已发布的排名历史（不排名）")
+    rank.add_argument(
+        "--year",
+        type=int,
+        metavar="YYYY",
+        help="年度汇总：按已发布各月排出年度名次，列出连续两三年前三名的单位和相关县级领导（写 年度排名-YYYY.xlsx）",
+    )
     rank.add_argument("--export", type=Path, metavar="FILE", help="与 --list 同用：把历史导出为 .xlsx 或 .csv")
     rank.add_argument("--quiet", "-q", action="store_true", help="不显示进度")
     return rank
@@ -74,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.settings, near=first if first is not None and first.exists() else None)
     if args.list:
         return _list(args, settings)
+    if args.year is not None:
+        return _annual(args, settings)
     if args.export is not None:
         raise UsageError("--export 只能与 --list 一起使用")
     if not args.inputs or not args.month:
@@ -132,6 +143,34 @@ def _print_result(run_: RankingRun, dst: Path) -> None:
         if len(run_.notes) > 10:
             print(f"  …… 等共 {len(run_.notes)} 条")
     print(f"排名表：{dst}")
+
+
+def _annual(args: argparse.Namespace, settings: Settings) -> int:
+    """``--year``: the annual ranking, S-10 and S-9 lists from the published months (nothing is re-ranked)."""
+    path = _history_path(args, settings)
+    with hist.History(path, create=False) as db:
+        rows = db.list_history(ranking_config(settings))
+    mode = str(settings.ranking.get("annual_mode", "mean_rank"))
+    roster = load_roster(settings, [], today=settings.today(args.as_of))
+    report = annual_report(rows, args.year, roster=roster, mode=mode)
+    if not report.results:
+        raise UsageError(f"排名历史中没有 {args.year} 年已发布的月份：{path}")
+    dst = args.out / f"年度排名-{args.year}.xlsx"
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_new_workbook(dst, [NewSheet(name, header, rows_) for name, header, rows_ in report_sheets(report)])
+    months = len({r.month for r in rows if r.month.startswith(f"{args.year:04d}-")})
+    print(f"{args.year}年度排名（{months} 个已发布月份，{'按月得分合计' if mode == 'score_sum' else '按月平均名次'}）")
+    for unit_type in UNIT_TYPES:
+        mine = [a for a in report.results if a.unit_type == unit_type]
+        if mine:
+            first, last = "、".join(a.unit for a in mine[:3]), "、".join(a.unit for a in mine[-3:])
+            print(f"  {unit_type}：前三名 {first}；后三名 {last}")
+    for unit, unit_type, years in report.consecutive_top3:
+        print(f"  连续前三名：{unit}（{unit_type}，{'、'.join(map(str, years))}年）")
+    for note in report.leaders:
+        print(f"  县级领导提示：{note.leader}（{note.unit}：{'；'.join(note.reasons)}）")
+    print(f"已写出：{dst}")
+    return 0
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
