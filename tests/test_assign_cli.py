@@ -126,7 +126,7 @@ def test_typed_values_stay_and_every_written_cell_is_in_the_audit(run: dict[str,
                     assert entry is not None and entry.new == b, f"{dst.name} {name} R{r}C{c} not audited"
                     written_somewhere += 1
         assert len(audited) == len(entries), "one audit row per cell"
-    assert written_somewhere >= 300
+    assert written_somewhere >= 250
 
 
 def test_undo_restores_every_user_sheet_exactly(

@@ -12,7 +12,8 @@ import datetime as dt
 import random
 from typing import Any
 
-from tests.samples.people import County, Household, Township, add_months, random_date
+from tests.samples.owners import RosterPeople, as_values, typed_owners
+from tests.samples.people import County, Household, Township, Village, add_months, random_date
 
 # ---------------------------------------------------------------- rectification items
 CATEGORIES: dict[str, tuple[str, str]] = {
@@ -165,9 +166,13 @@ def _fill(template: str, rng: random.Random, **kw: Any) -> str:
 
 def problem_items(
     county: County, n: int, rng: random.Random, *, as_of: dt.date, county_level: bool = False,
-    townships: list[Township] | None = None,
+    townships: list[Township] | None = None, people: RosterPeople | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """``n`` clean rectification items (none overdue, done ones complete with date and evidence)."""
+    """``n`` clean rectification items (none overdue, done ones complete with date and evidence).
+
+    With the roster's ``people`` (:func:`tests.samples.owners.roster_people` of the whole county) most items
+    name the owners the roster gives them (:func:`tests.samples.owners.typed_owners`); without, random cadres.
+    """
     towns = townships or county.townships
     items: list[dict[str, Any]] = []
     used: set[tuple[tuple[str, str, str], str]] = set()
@@ -209,10 +214,8 @@ def problem_items(
             "village": v.name if not county_level else None,
             "household_head": hh.head.name if hh and "{h}" in tpl else None,
             "household_id_no": hh.head.id_no if hh and "{h}" in tpl else None,
-            "resp_unit": f"{t.name}人民政府" if not county_level or rng.random() < 0.5 else _partner(code, rng),
             "lead_unit": _department(code, rng),
-            "resp_leader": t.leader if not county_level else rng.choice(county.county_leaders),
-            "resp_person": rng.choice(t.cadres) if rng.random() < 0.85 else "、".join(rng.sample(t.cadres, 2)),
+            **_owners(county, people, code, t, None if county_level else v, hh if "{h}" in tpl else None, rng),
             "phone": county.registry.phone(),
             "status": status,
             "_hh": hh,
@@ -266,6 +269,22 @@ def problem_items(
                 item["progress_text"] = "已制定整改方案，待组织实施"
         items.append(item)
     return items
+
+
+def _owners(
+    county: County, people: RosterPeople | None, code: str, t: Township, v: Village | None, hh: Household | None,
+    rng: random.Random,
+) -> dict[str, Any]:  # fmt: skip
+    """责任单位, 责任领导, 责任人 of an item at this place (``v`` None for a county-level item)."""
+    if people is not None:
+        lead = _department(code, rng)
+        return as_values(typed_owners(people, code, t, v, hh, lead, county.county_leaders, rng))
+    county_level = v is None
+    return {
+        "resp_unit": f"{t.name}人民政府" if not county_level or rng.random() < 0.5 else _partner(code, rng),
+        "resp_leader": t.leader if not county_level else rng.choice(county.county_leaders),
+        "resp_person": rng.choice(t.cadres) if rng.random() < 0.85 else "、".join(rng.sample(t.cadres, 2)),
+    }
 
 
 def _partner(code: str, rng: random.Random) -> str:

@@ -37,6 +37,7 @@ from tests.samples import content, ledgers, newkinds, roster
 from tests.samples.injectors import INJECTORS, InjectContext, Injection, NoTarget, Planned, inject
 from tests.samples.injectors_newkinds import RULES as NEWKIND_RULES
 from tests.samples.layout import SheetPlan, WrittenSheet, write_sheet
+from tests.samples.owners import roster_people
 from tests.samples.people import AS_OF, build_county
 
 COUNTY_RULES = sorted(set(INJECTORS) - set(NEWKIND_RULES))
@@ -196,11 +197,12 @@ def build_county_workbook(
     path = Path(path)
     rng = random.Random(seed)
     county = build_county(rng, households, as_of=as_of)
+    owners = roster_people(county)  # first, so every rebuild of this county draws the same names
     loans_rows = content.loan_rows(county, loans if loans is not None else max(4, households // 10), rng, as_of=as_of)
     reloc_rows = content.relocation_rows(
         county, relocation if relocation is not None else max(3, households // 25), rng, as_of=as_of
     )
-    items = content.problem_items(county, problems, rng, as_of=as_of)
+    items = content.problem_items(county, problems, rng, as_of=as_of, people=owners)
     visit_rows = content.visit_rows(county, visits if visits is not None else round(households * 1.3), rng, as_of=as_of)
     people = county.county_leaders
     common = {"messy": messy, "as_of": as_of, "people": people}
@@ -271,9 +273,11 @@ def _roster(path: Path, rng: random.Random, as_of: dt.date, samples: list[Sample
 
 def _shawo(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
     """沙窝镇: rectification ledger, one-row-per-household roster (3-row header), visit log."""
-    county = roster.sub_county(roster.sample_county(as_of), "沙窝镇")
+    whole = roster.sample_county(as_of)
+    owners = roster_people(whole)
+    county = roster.sub_county(whole, "沙窝镇")
     t = county.townships[0]
-    items = content.problem_items(county, 30, rng, as_of=as_of)
+    items = content.problem_items(county, 30, rng, as_of=as_of, people=owners)
     visit_rows = content.visit_rows(county, 36, rng, as_of=as_of)
     common = {"messy": True, "as_of": as_of, "people": t.cadres, "reporter": "沙窝镇人民政府"}
     sheets: list[SheetPlan | Other] = [
@@ -315,7 +319,8 @@ def _shawo(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
         sheets, rng, as_of,
         [("GEN-BAD-DATE", ("problems",)), ("GEN-FUTURE-DATE", ("problems",)), ("GEN-DUPLICATE-ROW", ("problems",)),
          ("GEN-SUBTOTAL-MISMATCH", ("households",)), ("GEN-ID-AS-NUMBER", ("households",)),
-         ("GEN-DUPLICATE-ROW", ("visits",))],
+         ("GEN-DUPLICATE-ROW", ("visits",)), ("PR-NO-RESP-PERSON", ("problems",)), ("PR-NO-LEADER", ("problems",)),
+         ("PR-PERSON-NOT-INDIVIDUAL", ("problems",))],
     )  # fmt: skip
     return finish(path, sheets, planned)
 
@@ -349,8 +354,9 @@ def _jianchanghe(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
 def _departments(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
     """县直部门: two county-level rectification ledgers (2-row header with sections; numbered 1-row header)."""
     county = roster.sample_county(as_of)
-    first = content.problem_items(county, 60, rng, as_of=as_of, county_level=True)
-    second = content.problem_items(county, 24, rng, as_of=as_of, county_level=True)
+    owners = roster_people(county)
+    first = content.problem_items(county, 60, rng, as_of=as_of, county_level=True, people=owners)
+    second = content.problem_items(county, 24, rng, as_of=as_of, county_level=True, people=owners)
     common = {"messy": True, "as_of": as_of, "people": county.county_leaders, "reporter": "县脱贫攻坚指挥部办公室"}
     sheets: list[SheetPlan | Other] = [
         ledgers.problems_plan(
@@ -395,8 +401,10 @@ def _departments(path: Path, rng: random.Random, as_of: dt.date) -> Sample:
         sheets,
         rng,
         as_of,
-        [("GEN-DUPLICATE-ROW", ("problems",)), ("GEN-BAD-DATE", ("problems",)), ("GEN-FUTURE-DATE", ("problems",))],
-    )
+        [("GEN-DUPLICATE-ROW", ("problems",)), ("GEN-BAD-DATE", ("problems",)), ("GEN-FUTURE-DATE", ("problems",)),
+         ("PR-NO-RESP-PERSON", ("problems",)), ("PR-NO-RESP-PERSON", ("problems",)), ("PR-NO-LEADER", ("problems",)),
+         ("PR-PERSON-NOT-INDIVIDUAL", ("problems",))],
+    )  # fmt: skip
     return finish(path, sheets, planned)
 
 

@@ -27,22 +27,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from addin.chain.roster_names import department_name
 from addin.ledger.definitions import default_catalog
 from tests.samples.injectors import InjectContext, NoTarget, Planned
 from tests.samples.layout import Col, Record, Section, SheetPlan, Style, WrittenSheet
 from tests.samples.ledgers import Headers, decorate, numbered
-from tests.samples.people import AS_OF, DEPARTMENTS, County, Household, build_county
+from tests.samples.owners import COUNTY_WIDE, GROUP_NAMES, UNIT_AREAS, RosterPeople, roster_people, unit_codes
+from tests.samples.people import AS_OF, County, Household, build_county
 
 ROSTER_SAMPLE = "责任体系花名册（示例）.xlsx"
 SAMPLE_COUNTY_SEED = 11
 SAMPLE_HOUSEHOLDS = 400
 """The county of the samples: ``build_county(random.Random(11), 400)`` (the 全县综合台账's own)."""
 
-GROUP_NAMES = ("第一", "第二", "第三", "第四")
-EXTRA_UNITS = ("县金融办",)  # lead unit of 金融扶贫 items (tests/samples/content.py), not a helper unit
-UNIT_AREAS = {"县委组织部": "C05、C19", "县纪委监委": "C19", "县人民医院": "C14"}  # units the department list lacks
-COUNTY_WIDE = ("县纪委监委", "县委组织部")
 
 ROSTER_RULES = (
     "RS-VILLAGE-NO-FIRST-SECRETARY",
@@ -86,40 +82,14 @@ def _kind(values: dict[str, Any], kind: str, ref: Any = None) -> Record:
 
 
 # ---------------------------------------------------------------- the sheets
-@dataclass
-class _People:
-    """The roster's own people, drawn once from the county's registry (unique among all its names)."""
-
-    county: County
-    rng: random.Random
-
-    def __post_init__(self) -> None:
-        reg, rng = self.county.registry, self.rng
-        self.secretaries: dict[tuple[str, str], str] = {}
-        self.team_leaders: dict[tuple[str, str], str] = {}
-        self.work_leaders: dict[tuple[str, str], str] = {}
-        self.village_cadres: dict[tuple[str, str], list[str]] = {}
-        for t in self.county.townships:
-            for k, v in enumerate(t.villages):
-                key = (t.name, v.name)
-                self.secretaries[key] = reg.cadre_name()
-                self.team_leaders[key] = t.cadres[4 + k % 2]  # 包村副科级干部: a township cadre
-                self.work_leaders[key] = v.first_secretary if rng.random() < 0.6 else reg.cadre_name()
-                self.village_cadres[key] = [self.secretaries[key], reg.cadre_name()]
-        self.units = [*DEPARTMENTS, *EXTRA_UNITS]
-        self.heads = {u: reg.cadre_name() for u in self.units}
-        self.unit_leaders = {u: rng.choice(self.county.county_leaders) for u in self.units}
-        self.group_heads = [reg.cadre_name() for _ in GROUP_NAMES]
-        self.bodies = {b: (reg.cadre_name(), reg.cadre_name(), reg.phone()) for b in COUNTY_WIDE}
-        self.group_contacts = [(reg.cadre_name(), reg.phone()) for _ in GROUP_NAMES]
-
-
 def _group(i: int, rng: random.Random) -> str:
     """The i-th 督查组 the way a roster writes it: 第一组 or 第一督查巡查组."""
     return f"{GROUP_NAMES[i % 4]}{rng.choice(('组', '督查巡查组', '组'))}"
 
 
-def _villages_plan(county: County, people: _People, rng: random.Random, omit: Omissions, as_of: dt.date) -> SheetPlan:
+def _villages_plan(
+    county: County, people: RosterPeople, rng: random.Random, omit: Omissions, as_of: dt.date
+) -> SheetPlan:
     h = Headers("roster_villages", rng, messy=True, numbered=False)
     cols = [
         Col("seq", h("seq"), "int", width=5),
@@ -157,7 +127,9 @@ def _villages_plan(county: County, people: _People, rng: random.Random, omit: Om
     )  # fmt: skip
 
 
-def _households_plan(county: County, people: _People, rng: random.Random, omit: Omissions, as_of: dt.date) -> SheetPlan:
+def _households_plan(
+    county: County, people: RosterPeople, rng: random.Random, omit: Omissions, as_of: dt.date
+) -> SheetPlan:
     h = Headers("roster_households", rng, messy=True, numbered=False)
     cols = [
         Col("seq", h("seq"), "int", width=5),
@@ -197,7 +169,7 @@ def _households_plan(county: County, people: _People, rng: random.Random, omit: 
     )  # fmt: skip
 
 
-def _townships_plan(county: County, people: _People, rng: random.Random, as_of: dt.date) -> SheetPlan:
+def _townships_plan(county: County, people: RosterPeople, rng: random.Random, as_of: dt.date) -> SheetPlan:
     h = Headers("roster_townships", rng, messy=True, numbered=False)
     keys = ("township", "county_leader", "secretary", "mayor", "deputy", "poverty_officer", "group")
     cols = [Col("seq", h("seq"), "int", width=5), *(Col(k, h(k), "text") for k in keys)]
@@ -221,15 +193,13 @@ def _areas(unit: str, rng: random.Random) -> str:
     """A unit's 政策领域: category codes or names, as the county writes them."""
     if unit in UNIT_AREAS:
         return UNIT_AREAS[unit]
-    catalog = default_catalog()
-    entry = catalog.code_list("departments").by_value(department_name(unit))
-    codes = str(entry.attrs.get("categories", "")).split(",") if entry is not None else []
-    categories = catalog.code_list("problem_category")
+    codes = unit_codes(unit)
+    categories = default_catalog().code_list("problem_category")
     names = [next(v.synonyms[0] for v in categories.values if v.code == c) if rng.random() < 0.3 else c for c in codes]
     return "、".join(names)
 
 
-def _departments_plan(county: County, people: _People, rng: random.Random, as_of: dt.date) -> SheetPlan:
+def _departments_plan(county: County, people: RosterPeople, rng: random.Random, as_of: dt.date) -> SheetPlan:
     h = Headers("roster_departments", rng, messy=True, numbered=False)
     cols = [
         Col("seq", h("seq"), "int", width=5),
@@ -255,7 +225,7 @@ def _departments_plan(county: County, people: _People, rng: random.Random, as_of
     )  # fmt: skip
 
 
-def _discipline_plan(county: County, people: _People, rng: random.Random, as_of: dt.date) -> SheetPlan:
+def _discipline_plan(county: County, people: RosterPeople, rng: random.Random, as_of: dt.date) -> SheetPlan:
     h = Headers("roster_discipline", rng, messy=True, numbered=False)
     keys = ("body", "head", "contact", "phone", "covers")
     cols = [Col("seq", h("seq"), "int", width=5)]
@@ -286,7 +256,7 @@ def _discipline_plan(county: County, people: _People, rng: random.Random, as_of:
 
 def roster_plans(county: County, rng: random.Random, omit: Omissions, *, as_of: dt.date) -> list[SheetPlan]:
     """The five roster sheets of ``county``, leaving out what ``omit`` names."""
-    people = _People(county, rng)
+    people = roster_people(county)
     return [
         _villages_plan(county, people, rng, omit, as_of),
         _households_plan(county, people, rng, omit, as_of),
