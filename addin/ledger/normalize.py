@@ -22,7 +22,7 @@ import pandas as pd
 
 from addin.ledger import dates as dates_mod
 from addin.ledger import idcard
-from addin.ledger.definitions import CodeList, FieldDef
+from addin.ledger.definitions import CodeList, CodeValue, FieldDef
 from addin.ledger.text import PLACEHOLDERS, clean_text, is_placeholder, squeeze
 
 NAT = np.datetime64("NaT", "D")
@@ -58,16 +58,22 @@ def empty_mask(raw: np.ndarray) -> np.ndarray:
     if factorized is None:
         return _map_distinct(raw, is_empty_value, dtype=bool)
     codes, uniques = factorized
-    distinct = pd.Series(uniques, dtype=object)
-    empty = distinct.isna().to_numpy().copy()
     is_str = np.fromiter((type(v) is str for v in uniques), bool, len(uniques))
+    empty = np.zeros(len(uniques), dtype=bool)
+    if not is_str.all():  # None, NaN, NaT among the other values
+        empty[~is_str] = pd.isna(uniques[~is_str])
     if is_str.any():
-        stripped = distinct[is_str].str.strip()
-        empty[is_str] = (stripped.eq("") | stripped.str.lower().isin(_PLACEHOLDER_FORMS)).to_numpy()
+        # A placeholder is short: only texts that short after stripping are lower-cased and looked up.
+        longest = _PLACEHOLDER_LONGEST
+        forms = _PLACEHOLDER_FORMS
+        empty[is_str] = [
+            not (t := v.strip()) or (len(t) <= longest and t.lower() in forms) for v in uniques[is_str].tolist()
+        ]
     return empty[codes]
 
 
 _PLACEHOLDER_FORMS = frozenset(PLACEHOLDERS | {unicodedata.normalize("NFKC", p) for p in PLACEHOLDERS})
+_PLACEHOLDER_LONGEST = max(len(p) for p in _PLACEHOLDER_FORMS)
 _LAST_FACTORIZED: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
 
@@ -269,6 +275,14 @@ def _enum(raw: np.ndarray, empty: np.ndarray, codes: CodeList) -> Normalised:
 
 
 def _multi_enum(raw: np.ndarray, empty: np.ndarray, codes: CodeList) -> Normalised:
+    # Distinct cells are mostly new orders of the same few dozen items: look each item up once.
+    looked_up: dict[str, CodeValue | None] = {}
+
+    def lookup(item: str) -> CodeValue | None:
+        if item not in looked_up:
+            looked_up[item] = codes.lookup(item)
+        return looked_up[item]
+
     def conv(v: object) -> tuple[tuple[str, ...], bool]:
         if is_empty_value(v):
             return (), False
@@ -279,7 +293,7 @@ def _multi_enum(raw: np.ndarray, empty: np.ndarray, codes: CodeList) -> Normalis
         whole = codes.lookup_exact(text)
         items = [text] if whole is not None else codes.split(text)
         for item in items:
-            hit = codes.lookup(item)
+            hit = lookup(item)
             if hit is None:
                 if codes.open:
                     found.append(item)

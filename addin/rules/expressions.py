@@ -244,7 +244,28 @@ def text_of(v: Any) -> str:
 
 
 def text_values(values: Array) -> list[str]:
-    return [text_of(v) for v in values.tolist()]
+    plain = _plain_texts(values)
+    return plain if plain is not None else [text_of(v) for v in values.tolist()]
+
+
+def _plain_texts(values: Array) -> list[str] | None:
+    """The cells as text when every one is text or None (None → ""), judged in C; None otherwise.
+
+    Most key and text columns hold only text, which :func:`text_of` and the join keys keep as it is:
+    this spares them a Python call per cell.
+    """
+    if values.dtype.kind != "O" or len(values) < 64:
+        return None
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return None
+    missing = pd.isna(values)
+    if not missing.any():
+        return values.tolist()
+    if any(v is not None for v in values[missing]):  # NaN / NaT read as "nan" / "NaT": the general path
+        return None
+    out = values.copy()
+    out[missing] = ""
+    return out.tolist()
 
 
 def as_dates(values: Array) -> Array:
@@ -293,7 +314,13 @@ def _join_keys(ctx: Context, fields: list[str]) -> Array:
     parts = []
     for key in fields:
         values = evaluate(key, ctx)
-        parts.append(["" if not p else str(v) for v, p in zip(values.tolist(), present(values), strict=True)])
+        plain = _plain_texts(values)
+        if plain is None:
+            plain = ["" if not p else str(v) for v, p in zip(values.tolist(), present(values), strict=True)]
+        parts.append(plain)
     out = np.empty(ctx.n, dtype=object)
-    out[:] = ["\x1f".join(ps) if all(ps) else "" for ps in zip(*parts, strict=True)] if parts else ""
+    if len(parts) == 1:  # one field: its texts are the keys ("" when empty)
+        out[:] = parts[0]
+    else:
+        out[:] = ["\x1f".join(ps) if all(ps) else "" for ps in zip(*parts, strict=True)] if parts else ""
     return out

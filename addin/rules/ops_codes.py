@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from addin.errors import ConfigError
 from addin.rules.expressions import (
@@ -39,6 +40,14 @@ def _attr(ctx: Context, arg: Any) -> Array:
     out = np.empty(ctx.n, dtype=object)
     if f.type == "multi_enum":
         out[:] = [tuple(a for a in (lookup.get(x) for x in items_of(v)) if a is not None) for v in values]
+    elif pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        # Canonical texts repeat (17 townships, a dozen values): look each distinct one up once.
+        codes_of, uniques = pd.factorize(values)  # missing cells (None, NaN) get -1 and no attribute
+        mapped = np.empty(len(uniques) + 1, dtype=object)
+        for k, u in enumerate(uniques):
+            mapped[k] = lookup.get(u)
+        mapped[-1] = None
+        out[:] = mapped[codes_of]
     else:
         out[:] = [lookup.get(v) if v is not None else None for v in values.tolist()]
     return out

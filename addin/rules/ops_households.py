@@ -110,14 +110,25 @@ def _split_values(ctx: Context, key: str) -> list[tuple[str, ...]]:
     codes = default_catalog().code_list(f.codes)
     normalised = ctx.table.values(key)
     empty = ctx.table.empty(key)
-    split: dict[str, tuple[str, ...] | None] = {}  # cell text → its items' values (None: one item)
+    # cell text → its items' values (None: one item); shared by the sheets of a run, which repeat cell texts
+    split: dict[str, tuple[str, ...] | None]
+    item_values: dict[str, str | None]
+    split = ctx.cache.setdefault(("ops_households.split", f.codes), {})  # type: ignore[arg-type]
+    item_values = ctx.cache.setdefault(("ops_households.items", f.codes), {})  # type: ignore[arg-type]
     out: list[tuple[str, ...]] = []
     for i, raw in enumerate(ctx.table.raw[key]):
         text = "" if empty[i] else clean_text(raw)
         if text not in split:
             items = codes.split(text) if text else []
-            hits = [codes.lookup(item) for item in items] if len(items) > 1 else None
-            split[text] = None if hits is None else tuple(dict.fromkeys(h.value for h in hits if h is not None))
+            if len(items) > 1:
+                for item in items:
+                    if item not in item_values:
+                        hit = codes.lookup(item)
+                        item_values[item] = None if hit is None else hit.value
+                found = (item_values[item] for item in items)
+                split[text] = tuple(dict.fromkeys(v for v in found if v is not None))
+            else:
+                split[text] = None
         values = split[text]
         out.append(tuple(items_of(normalised[i])) if values is None else values)
     return out

@@ -402,10 +402,10 @@ def last_visit(ctx: Context) -> Array:
                 continue
             usable = True
             latest = _latest_visits(ctx, log, their_fields, theirs)
-            for i, k in enumerate(mine):
-                d = latest.get(k) if k else None
-                if d is not None and (np.isnat(out[i]) or d > out[i]):
-                    out[i] = d
+            nat = np.datetime64("NaT")
+            found = np.array([latest.get(k, nat) if k else nat for k in mine], dtype="datetime64[D]")
+            later = ~np.isnat(found) & (np.isnat(out) | (found > out))  # one comparison per column, not per cell
+            out[later] = found[later]
     if not usable:
         raise NotApplicable("join key")
     return out
@@ -509,6 +509,15 @@ def borrower_roster(ctx: Context) -> Array:
         raise NotApplicable("borrower_id")
     ids = [squeeze(t).upper() for t in _text_list(field_values(ctx, "borrower_id"))]
     standing: dict[int, list[str | None]] = {id(t): _household_standing(t, ctx) for t in households}
+    # Only the loans' borrowers are looked up: index those heads and members alone, not the whole county.
+    wanted = {pid for pid in ids if pid}
+    members = ctx.tables.get("members", [])
+    member_numbers: list[tuple[str, str]] = []
+    for m in members:
+        person_ids = _key_column(m, ctx, ("id_no",)) or []
+        numbers = _key_column(m, ctx, ("hh_no",)) or []
+        member_numbers.extend((pid, no) for pid, no in zip(person_ids, numbers, strict=False) if pid in wanted)
+    needed = {no for _, no in member_numbers}
     by_head: dict[str, list[str | None]] = {}
     by_hh_no: dict[str, list[str | None]] = {}
     villages: set[str] = set()
@@ -516,20 +525,16 @@ def borrower_roster(ctx: Context) -> Array:
         heads = _key_column(t, ctx, ("head_id",)) or [""] * len(t)
         numbers = _key_column(t, ctx, ("hh_no",)) or [""] * len(t)
         for j, (h, no) in enumerate(zip(heads, numbers, strict=True)):
-            if h:
+            if h in wanted:
                 by_head.setdefault(h, []).append(standing[id(t)][j])
-            if no:
+            if no and no in needed:
                 by_hh_no.setdefault(no, []).append(standing[id(t)][j])
         if t.has("village"):
-            villages |= {place_key(v) for v in _text_list(t.values("village"))} - {""}
-    members = ctx.tables.get("members", [])
+            villages |= {place_key(v) for v in set(_text_list(t.values("village")))} - {""}
     by_member: dict[str, list[str | None]] = {}
-    for m in members:
-        person_ids = _key_column(m, ctx, ("id_no",)) or []
-        numbers = _key_column(m, ctx, ("hh_no",)) or []
-        for pid, no in zip(person_ids, numbers, strict=False):
-            if pid and no in by_hh_no:
-                by_member.setdefault(pid, []).extend(by_hh_no[no])
+    for pid, no in member_numbers:
+        if no in by_hh_no:
+            by_member.setdefault(pid, []).extend(by_hh_no[no])
     loan_villages = (
         [place_key(v) for v in _text_list(ctx.table.values("village"))] if ctx.table.has("village") else [""] * ctx.n
     )

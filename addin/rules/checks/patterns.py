@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import numpy as np
 
@@ -24,6 +24,20 @@ _NOISE = re.compile(r"[\s\d,，。.、；;：:！!？?（）()\"“”'‘’-]+
 
 def _norm(text: object) -> str:
     return _NOISE.sub("", squeeze(clean_text(text)))
+
+
+def _ratio_bound(a: str, b: str, letters: dict[str, Counter[str]]) -> float:
+    """An upper bound of ``SequenceMatcher(None, a, b).ratio()`` from shared letters (difflib's quick_ratio).
+
+    Matching blocks pair equal letters one to one, so they never match more letters than the two texts
+    share; most pairs of different texts fail this cheap test and skip the costly matcher.
+    """
+    for t in (a, b):
+        if t not in letters:
+            letters[t] = Counter(t)
+    matches = sum((letters[a] & letters[b]).values())
+    length = len(a) + len(b)
+    return 2.0 * matches / length if length else 1.0
 
 
 @check(
@@ -59,10 +73,15 @@ def copied_text(rule: Rule, ctx: Context) -> Hits:
     for g, by_text in by_group.items():
         distinct = sorted(by_text, key=len)
         clusters: list[tuple[str, set[str], list[str]]] = []
+        letters: dict[str, Counter[str]] = {}
         for t in distinct[:500]:  # bound the quadratic part per helper
             for rep, members, texts_in in clusters:
                 if abs(len(rep) - len(t)) <= len(rep) * (1 - similarity) + 1 and (
-                    rep == t or difflib.SequenceMatcher(None, rep, t).ratio() >= similarity
+                    rep == t
+                    or (
+                        _ratio_bound(rep, t, letters) >= similarity
+                        and difflib.SequenceMatcher(None, rep, t).ratio() >= similarity
+                    )
                 ):
                     members |= by_text[t]
                     texts_in.append(t)

@@ -73,18 +73,27 @@ def duplicate_rows(rule: Rule, ctx: Context) -> Hits:
     keys = [k for k in table.raw if k not in ignore]
     if len(keys) < 2:
         return Hits()
-    # Exact duplicates: rows compared through per-column integer codes of the raw values (in C).
-    frame = pd.DataFrame(
-        {k: pd.factorize(np.asarray(table.raw[k], dtype=object), use_na_sentinel=False)[0] for k in keys}
-    )
     filled = np.column_stack([~table.empty(k) for k in keys])
     enough = filled.sum(axis=1) >= 2  # two filled cells at least, or it is not a record
-    frame = frame[enough]
     mask = np.zeros(len(table), dtype=bool)
     first_row = np.full(len(table), np.nan)
+    # Exact duplicates: rows compared through per-column integer codes of the raw values (in C). A row
+    # repeats another only if each of its values occurs twice among the remaining candidates, so after a
+    # name or ID column few rows are left and the other columns are factorised for those alone.
+    positions = np.nonzero(enough)[0]
+    codes: dict[str, np.ndarray] = {}
+    for k in sorted(keys, key=lambda k: k not in table.ledger.key_fields):
+        column = pd.factorize(np.asarray(table.raw[k], dtype=object)[positions], use_na_sentinel=False)[0]
+        repeated = np.bincount(column)[column] >= 2 if len(column) else np.zeros(0, dtype=bool)
+        codes[k] = column
+        if not repeated.all():
+            positions = positions[repeated]
+            codes = {c: v[repeated] for c, v in codes.items()}
+        if not len(positions):
+            return Hits(mask=mask, values={"first_row": first_row})
+    frame = pd.DataFrame({k: codes[k] for k in keys})
     dup = frame.duplicated(keep="first").to_numpy()
     if dup.any():
-        positions = np.nonzero(enough)[0]
         first_of = frame.groupby(keys, sort=False).ngroup().to_numpy()
         first_position: dict[int, int] = {}
         for pos, group in zip(positions, first_of, strict=True):
