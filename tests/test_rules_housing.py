@@ -15,11 +15,10 @@ from typing import Any
 import pytest
 
 from addin.check import check_paths
-from addin.ledger.table import column_letter
 from addin.rules.ops_housing import acceptance_state, reported_words
 from addin.settings import Settings
 from addin.summary.tables import summarize_run
-from tests.helpers.book import AS_OF, Checked, SheetSpec, check_sheets, write_book
+from tests.helpers.book import AS_OF, Checked, SheetSpec, check_sheets, keyed_cell, keyed_sheet, write_book
 from tests.helpers.ids import make_id
 from tests.test_rules_water import BASE as WATER_ROW
 from tests.test_rules_water import spec as water_spec
@@ -112,18 +111,11 @@ def row(base: dict[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
 
 
 def cell(key: str, excel_row: int, columns: list[tuple[str, str]] = COLUMNS) -> str:
-    keys = [k for _, k in columns]
-    return f"{column_letter(keys.index(key) + 1)}{excel_row}"
+    return keyed_cell(columns, key, excel_row)
 
 
 def spec(*rows: dict[str, Any], columns: list[tuple[str, str]] = COLUMNS, name: str = "危房改造台账") -> SheetSpec:
-    keys = [k for _, k in columns]
-    return SheetSpec(
-        name,
-        [h for h, _ in columns],
-        [[r.get(k) for k in keys] for r in rows],
-        text_columns=[keys.index(k) + 1 for k in ("hh_no", "head_id") if k in keys],
-    )
+    return keyed_sheet(name, columns, rows, text_keys=("hh_no", "head_id"))
 
 
 def check(tmp_path: Path, *rows: dict[str, Any], settings: Settings | None = CONFIGURED) -> Checked:

@@ -14,7 +14,7 @@ from typing import Any
 
 from addin.ledger.table import column_letter
 from addin.settings import Settings
-from tests.helpers.book import Checked, SheetSpec, check_sheets
+from tests.helpers.book import Checked, SheetSpec, check_sheets, keyed_cell
 from tests.helpers.ids import make_id
 
 D = dt.date
@@ -105,8 +105,7 @@ ENTERPRISE: dict[str, Any] = {
 
 
 def cell(key: str, excel_row: int, columns: list[tuple[str, str]] = HH_COLUMNS) -> str:
-    keys = [k for _, k in columns]
-    return f"{column_letter(keys.index(key) + 1)}{excel_row}"
+    return keyed_cell(columns, key, excel_row)
 
 
 def sheet(

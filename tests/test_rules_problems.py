@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from addin.ledger.table import column_letter
 from addin.settings import Settings
-from tests.helpers.book import Checked, SheetSpec, check_sheets
+from tests.helpers.book import Checked, SheetSpec, check_sheets, keyed_cell, keyed_sheet
 
 D = dt.date
 
@@ -95,18 +94,11 @@ def row(base: dict[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
 
 
 def cell(key: str, excel_row: int, columns: list[tuple[str, str]] = COLUMNS) -> str:
-    keys = [k for _, k in columns]
-    return f"{column_letter(keys.index(key) + 1)}{excel_row}"
+    return keyed_cell(columns, key, excel_row)
 
 
 def spec(*rows: dict[str, Any], columns: list[tuple[str, str]] = COLUMNS, merges: tuple[str, ...] = ()) -> SheetSpec:
-    return SheetSpec(
-        "整改台账",
-        [h for h, _ in columns],
-        [[r.get(k) for _, k in columns] for r in rows],
-        above=[["新集镇脱贫攻坚问题整改台账"]],
-        merges=merges,
-    )
+    return keyed_sheet("整改台账", columns, rows, above=[["新集镇脱贫攻坚问题整改台账"]], merges=merges)
 
 
 def ledger(

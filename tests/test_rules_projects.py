@@ -13,9 +13,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from addin.ledger.table import column_letter
 from addin.settings import Settings
-from tests.helpers.book import Checked, SheetSpec, check_sheets
+from tests.helpers.book import Checked, SheetSpec, check_sheets, keyed_cell, keyed_sheet
 from tests.helpers.ids import make_id
 
 D = dt.date
@@ -119,13 +118,11 @@ def row(base: dict[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
 
 
 def cell(key: str, excel_row: int, columns: list[tuple[str, str]] = COLUMNS) -> str:
-    keys = [k for _, k in columns]
-    return f"{column_letter(keys.index(key) + 1)}{excel_row}"
+    return keyed_cell(columns, key, excel_row)
 
 
 def spec(*rows: dict[str, Any], columns: list[tuple[str, str]] = COLUMNS, name: str = "项目资金台账") -> SheetSpec:
-    keys = [k for _, k in columns]
-    return SheetSpec(name, [h for h, _ in columns], [[r.get(k) for k in keys] for r in rows])
+    return keyed_sheet(name, columns, rows)
 
 
 def check(tmp_path: Path, *rows: dict[str, Any], settings: Settings | None = None) -> Checked:

@@ -16,6 +16,7 @@ from typing import Any
 import openpyxl
 
 from addin.check import check_book
+from addin.ledger.table import column_letter
 from addin.rules.model import Finding
 from addin.settings import Settings
 
@@ -38,6 +39,30 @@ class SheetSpec:
     @property
     def first_data_row(self) -> int:
         return len(self.above) + (2 if self.header2 else 1) + 1
+
+
+Columns = Sequence[tuple[str, str]]
+"""A test sheet's columns as (header text, field key), in sheet order."""
+
+
+def keyed_cell(columns: Columns, key: str, excel_row: int) -> str:
+    """The A1 address of field ``key`` in ``excel_row`` of a sheet laid out by ``columns``."""
+    keys = [k for _, k in columns]
+    return f"{column_letter(keys.index(key) + 1)}{excel_row}"
+
+
+def keyed_sheet(
+    name: str, columns: Columns, rows: Sequence[dict[str, Any]], *, text_keys: Sequence[str] = (), **layout: Any
+) -> SheetSpec:
+    """A sheet of ``rows`` given as {field key: value}, the ``text_keys`` columns formatted as text."""
+    keys = [k for _, k in columns]
+    return SheetSpec(
+        name,
+        [h for h, _ in columns],
+        [[r.get(k) for k in keys] for r in rows],
+        text_columns=[keys.index(k) + 1 for k in text_keys if k in keys],
+        **layout,
+    )
 
 
 @dataclass
