@@ -132,10 +132,19 @@ def _flags(table: LedgerTable, yimap: YiMap) -> list[str]:
 
 
 def problem_items(
-    books: Sequence[WorkbookLedgers], roster: Roster, yimap: YiMap, *, today: dt.date, settings: Settings | None = None
+    books: Sequence[WorkbookLedgers],
+    roster: Roster,
+    yimap: YiMap,
+    *,
+    today: dt.date,
+    settings: Settings | None = None,
+    facts: pd.DataFrame | None = None,
 ) -> list[Item]:
-    """Every problem of the books with its "一", owners in force, status and overdue at ``today``."""
-    facts = problem_facts(books, today=today, settings=settings)
+    """Every problem of the books with its "一", owners in force, status and overdue at ``today``.
+
+    ``facts`` are :func:`problem_facts` of the same books at ``today`` when the caller has them already.
+    """
+    facts = problem_facts(books, today=today, settings=settings) if facts is None else facts
     assigned: dict[tuple[str, str, int], tuple[ProblemAssignment, str]] = {}
     for book in books:
         for table in book.of_kind("problems"):

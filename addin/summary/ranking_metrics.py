@@ -84,11 +84,16 @@ def unit_metrics(
     as_of: dt.date,
     config: RankingConfig,
     settings: Settings | None = None,
+    facts: pd.DataFrame | None = None,
 ) -> tuple[dict[str, UnitMetrics], list[str]]:
-    """Each configured unit's deductions for ``month``, and notes about what could not be attributed."""
+    """Each configured unit's deductions for ``month``, and notes about what could not be attributed.
+
+    ``facts`` are :func:`problem_facts` at the month's evaluation date when the caller has them already
+    (they are not changed).
+    """
     settings = settings or Settings()
     at = evaluation_date(month, as_of)
-    facts = problem_facts(books, today=at, settings=settings)
+    facts = problem_facts(books, today=at, settings=settings) if facts is None else facts.copy()
     notes: list[str] = []
     facts["township_unit"] = _units(facts["township"], config, TOWNSHIP, "乡镇", notes)
     facts["department_unit"] = _units(facts["department"], config, DEPARTMENT, "责任部门", notes)

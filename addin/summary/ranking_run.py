@@ -17,6 +17,7 @@ from pathlib import Path
 from addin.ledger.reader import WorkbookLedgers
 from addin.rules.model import Finding
 from addin.settings import Settings
+from addin.summary.facts import problem_facts
 from addin.summary.history import History
 from addin.summary.ladder import PREVIEW_NOTE, REPUBLISH_NOTE, apply_ladder, window_text
 from addin.summary.month import Month
@@ -97,12 +98,15 @@ def rank_books(
     """
     config = ranking_config(settings)
     at = evaluation_date(month, as_of)
-    metrics, notes = unit_metrics(books, findings, month=month, as_of=as_of, config=config, settings=settings)
+    facts = problem_facts(books, today=at, settings=settings)  # once: metrics and vetoes both read it
+    metrics, notes = unit_metrics(
+        books, findings, month=month, as_of=as_of, config=config, settings=settings, facts=facts
+    )
     manual = manual_entries([*books, *score_books], month, config)
     found = (
         dict(vetoes)
         if vetoes is not None
-        else chain_vetoes(books, month=month, at=at, settings=settings, config=config)
+        else chain_vetoes(books, month=month, at=at, settings=settings, config=config, facts=facts)
     )
     for unit, veto in manual.vetoes.items():
         found.setdefault(unit, veto)

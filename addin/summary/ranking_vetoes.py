@@ -54,10 +54,7 @@ def _as_of(
     return out
 
 
-def _done_dates(
-    books: Sequence[WorkbookLedgers], at: dt.date, settings: Settings
-) -> dict[tuple[str, str, int], dt.date]:
-    facts = problem_facts(books, today=at, settings=settings)
+def _done_dates(facts: pd.DataFrame) -> dict[tuple[str, str, int], dt.date]:
     dated = facts[facts["done_date"].notna()]
     return {
         (f, s, int(r)): pd.Timestamp(d).date()
@@ -73,13 +70,23 @@ def _veto(candidates: Sequence[VetoCandidate]) -> Veto:
 
 
 def chain_vetoes(
-    books: Sequence[WorkbookLedgers], *, month: Month, at: dt.date, settings: Settings, config: RankingConfig
+    books: Sequence[WorkbookLedgers],
+    *,
+    month: Month,
+    at: dt.date,
+    settings: Settings,
+    config: RankingConfig,
+    facts: pd.DataFrame | None = None,
 ) -> dict[str, Veto]:
-    """Unit → veto for every ranked unit the chain names as a veto candidate at the evaluation date ``at``."""
+    """Unit → veto for every ranked unit the chain names as a veto candidate at the evaluation date ``at``.
+
+    ``facts`` are :func:`problem_facts` of the books at ``at`` when the caller has them already.
+    """
     yimap = load_yi_map(settings)
     since = month.first_day if config.veto_scope == "month" else None
-    items = problem_items(books, Roster(), yimap, today=at, settings=settings)
-    items = _as_of(items, _done_dates(books, at, settings), at, since)
+    facts = problem_facts(books, today=at, settings=settings) if facts is None else facts
+    items = problem_items(books, Roster(), yimap, today=at, settings=settings, facts=facts)
+    items = _as_of(items, _done_dates(facts), at, since)
     by_unit: dict[str, list[VetoCandidate]] = {}
     for candidate in veto_candidates(items, yimap):
         unit = config.unit(candidate.unit)
