@@ -22,10 +22,10 @@ from addin.chain.run import AssignRun, assign_workbook, plan_undo
 from addin.chain.stats import STATS_SHEET
 from addin.check import expand_inputs
 from addin.cli_args import date_arg
-from addin.errors import InputError, OutputError, UsageError, ZhenggaiError
+from addin.errors import InputError, UsageError, ZhenggaiError
 from addin.ledger.workbook import read_workbook, sniff
-from addin.report.findings import FINDINGS_HEADER, FINDINGS_SHEET, cell_marks, findings_rows
-from addin.report.xlsx import CellMark, CellValue, Link, NewSheet, write_annotated_copy
+from addin.report.annotate import copy_destination, copy_marks, findings_sheet
+from addin.report.xlsx import CellValue, NewSheet, write_annotated_copy
 from addin.settings import load_settings
 from addin.summary.layout import lay_out
 
@@ -58,15 +58,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def output_path(src: Path, out_dir: Path, suffix: str) -> Path:
     """``<out>/<stem>.<suffix>.xlsx``, refusing to overwrite the input itself."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(out_dir, exc.strerror or str(exc)) from exc
     stem = src.stem.removesuffix(".assigned").removesuffix(".undone")
-    dst = out_dir / f"{stem}.{suffix}.xlsx"
-    if dst.resolve() == src.resolve():
-        raise OutputError(dst, "输出文件与输入文件相同，拒绝覆盖原文件", remedy="请换一个 --out 目录")
-    return dst
+    return copy_destination(src, out_dir, f"{stem}.{suffix}.xlsx")
 
 
 def _package_only(src: Path) -> None:
@@ -85,18 +78,6 @@ def cell_values(changes: Sequence[CellChange], header_rows: dict[tuple[str, int]
     return values
 
 
-def findings_sheet(run: AssignRun) -> NewSheet:
-    """检查结果 with the 责任人 column: the rule findings, then the assignment's own notes."""
-    notes = run.notes
-    rows = []
-    for row in findings_rows([*run.findings, *notes], owners=run.owner_texts()):
-        values = list(row.values)
-        if row.link is not None:
-            values[2] = Link(sheet=row.link[0], cell=row.link[1])
-        rows.append(values)
-    return NewSheet(name=FINDINGS_SHEET, header=list(FINDINGS_HEADER), rows=rows)
-
-
 def stats_sheet(run: AssignRun) -> NewSheet:
     return NewSheet(name=STATS_SHEET, header=[], rows=[list(r) for r in lay_out(run.stats.tables).cells])
 
@@ -110,16 +91,12 @@ def write_assigned_copy(src: Path, run: AssignRun, out_dir: Path) -> Path:
     _package_only(src)
     dst = output_path(src, out_dir, "assigned")
     headers = {(t.sheet, t.layout.leaf_row + 1): 1 for t in run.ledgers.of_kind("problems")}
-    marks = [
-        CellMark(sheet=m.sheet, row=m.row, column=m.column, severity=str(m.severity), text=m.text)  # type: ignore[arg-type]
-        for m in cell_marks([*run.findings, *run.notes])
-        if m.sheet not in (FINDINGS_SHEET, STATS_SHEET, AUDIT_SHEET)
-    ]
+    findings = [*run.findings, *run.notes]  # 检查结果: the rule findings, then the assignment's own notes
     write_annotated_copy(
         src,
         dst,
-        new_sheets=[findings_sheet(run), stats_sheet(run), audit_sheet(run.audit_rows())],
-        marks=marks,
+        new_sheets=[findings_sheet(findings, run.owner_texts()), stats_sheet(run), audit_sheet(run.audit_rows())],
+        marks=copy_marks(findings),
         cell_values=cell_values(run.changes, headers),
     )
     return dst

@@ -17,6 +17,7 @@ from addin.errors import OutputError
 from addin.ledger.workbook import RawWorkbook, read_workbook, sniff
 from addin.report.findings import FINDINGS_HEADER, FINDINGS_SHEET, cell_marks, findings_rows
 from addin.report.xlsx import CellMark, Link, NewSheet, write_annotated_copy, write_new_workbook
+from addin.rules.model import Finding
 
 
 def checked_name(path: Path) -> str:
@@ -24,9 +25,10 @@ def checked_name(path: Path) -> str:
     return f"{path.stem}.checked.xlsx"
 
 
-def findings_sheet(result: FileResult, owners: Sequence[str] | None = None) -> NewSheet:
+def findings_sheet(findings: Sequence[Finding], owners: Sequence[str] | None = None) -> NewSheet:
+    """检查结果 as a new sheet of a copy: one row per finding, its cell a link to the flagged cell."""
     rows = []
-    for row in findings_rows(result.findings, owners=owners):
+    for row in findings_rows(findings, owners=owners):
         values = list(row.values)
         if row.link is not None:
             values[2] = Link(sheet=row.link[0], cell=row.link[1])
@@ -34,10 +36,11 @@ def findings_sheet(result: FileResult, owners: Sequence[str] | None = None) -> N
     return NewSheet(name=FINDINGS_SHEET, header=list(FINDINGS_HEADER), rows=rows)
 
 
-def _marks(result: FileResult) -> list[CellMark]:
+def copy_marks(findings: Sequence[Finding]) -> list[CellMark]:
+    """The cell marks of ``findings`` as the copy writer takes them."""
     return [
         CellMark(sheet=m.sheet, row=m.row, column=m.column, severity=str(m.severity), text=m.text)  # type: ignore[arg-type]
-        for m in cell_marks(result.findings)
+        for m in cell_marks(findings)
     ]
 
 
@@ -47,6 +50,18 @@ def _values_copy(book: RawWorkbook, dst: Path) -> None:
     write_new_workbook(dst, sheets)
 
 
+def copy_destination(src: Path, out_dir: Path, name: str) -> Path:
+    """``out_dir / name`` (the folder created), refusing the input file itself: a copy never replaces its source."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(out_dir, exc.strerror or str(exc)) from exc
+    dst = out_dir / name
+    if dst.resolve() == src.resolve():
+        raise OutputError(dst, "输出文件与输入文件相同，拒绝覆盖原文件", remedy="请换一个 --out 目录")
+    return dst
+
+
 def write_checked_copy(result: FileResult, out_dir: Path, *, owners: Sequence[str] | None = None) -> Path:
     """Write the annotated copy of one checked file into ``out_dir``; returns its path.
 
@@ -54,16 +69,9 @@ def write_checked_copy(result: FileResult, out_dir: Path, *, owners: Sequence[st
     :func:`addin.chain.run.finding_owner_texts`).
     """
     src = Path(result.path)
-    out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(out_dir, exc.strerror or str(exc)) from exc
-    dst = out_dir / checked_name(src)
-    if dst.resolve() == src.resolve():
-        raise OutputError(dst, "输出文件与输入文件相同，拒绝覆盖原文件", remedy="请换一个 --out 目录")
-    sheet = findings_sheet(result, owners)
-    marks = _marks(result)
+    dst = copy_destination(src, Path(out_dir), checked_name(src))
+    sheet = findings_sheet(result.findings, owners)
+    marks = copy_marks(result.findings)
     if sniff(src) == "zip":
         write_annotated_copy(src, dst, new_sheets=[sheet], marks=marks)
         return dst
